@@ -1,0 +1,1 @@
+"""A guided safety-planning chat for people experiencing stalking or harassment."""

@@ -1,0 +1,73 @@
+"""Command line: run the bot, check the flows, or draw them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.diagnostics import InvalidFlows
+from bot.program import check
+from bot.service import ChatService
+from bot.settings import Settings, SettingsError
+from bot.terminal import run_terminal
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command named in argv and return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "check"],
+                        help="run the bot (default; terminal chat unless TELEGRAM_BOT_TOKEN is set), "
+                             "or check the flows and content")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Configuration problem: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "check":
+        return check_command(settings)
+    return run_command(settings)
+
+
+def check_command(settings: Settings) -> int:
+    """Print every problem in the flows and content; exit 1 when there is any."""
+    program, problems = check(settings.flows_dir, settings.content_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    nodes = len(program.flows.nodes)
+    print(f"OK: {len(program.flows.flows)} flows, {nodes} nodes, "
+          f"{len(program.content.helplines)} helplines, {len(program.content.templates.sources)} templates.")
+    return 0
+
+
+def run_command(settings: Settings) -> int:
+    """Start the bot; refuse to start on invalid flows, saying why."""
+    try:
+        return asyncio.run(_run_terminal(settings))
+    except InvalidFlows as error:
+        print("The bot will not start: the flows have problems.", file=sys.stderr)
+        for problem in error.diagnostics:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run_terminal(settings: Settings) -> int:
+    service = await ChatService.open(settings)
+    try:
+        await run_terminal(service)
+    finally:
+        await service.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

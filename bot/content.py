@@ -1,0 +1,135 @@
+"""Everything the bot says, kept out of code: templates, the helpline directory, emergency words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from bot import words
+from bot.diagnostics import Diagnostic
+from bot.flow_model import Source
+from bot.templates import TemplateLibrary, UnknownHelpline, load_template_sources
+from bot.yaml_source import YamlReader, read_text
+
+HELPLINE_KEYS = {"id", "name", "number", "for", "hours", "source"}
+
+# Templates the engine itself uses, whatever the flows say.
+SYSTEM_TEMPLATES = (
+    "system.pick_one",
+    "system.unknown_command",
+    "system.empty_answer",
+    "system.stale_button",
+    "system.loop",
+    "system.resume",
+    "system.button_danger",
+    "system.button_menu",
+    "system.button_back",
+)
+
+
+@dataclass(frozen=True)
+class Helpline:
+    """A service people can call, exactly as the guidance gives it."""
+
+    id: str
+    name: str
+    number: str
+    for_whom: str
+    hours: str | None
+    document: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class EmergencyWord:
+    """A phrase that, typed anywhere, goes straight to emergency help."""
+
+    phrase: str
+    words: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Content:
+    """The loaded content directory."""
+
+    templates: TemplateLibrary
+    helplines: Mapping[str, Helpline]
+    emergency_words: tuple[EmergencyWord, ...]
+    directory: Path
+
+
+def load_content(directory: Path) -> tuple[Content, list[Diagnostic]]:
+    """Load templates, helplines and emergency words; return them with every problem found."""
+    problems: list[Diagnostic] = []
+    helplines = _load_helplines(directory / "helplines.yaml", problems)
+    emergency = _load_emergency_words(directory / "emergency_words.yaml", problems)
+    sources, template_problems = load_template_sources(directory / "templates")
+    problems.extend(template_problems)
+
+    def number(helpline_id: str) -> str:
+        if helpline_id not in helplines:
+            raise UnknownHelpline(helpline_id)
+        return helplines[helpline_id].number
+
+    library = TemplateLibrary(sources, number)
+    problems.extend(library.problems)
+    for template_id in SYSTEM_TEMPLATES:
+        if template_id not in library:
+            where = Source(str(directory / "templates"), 1)
+            problems.append(Diagnostic(where, "UNKNOWN_TEMPLATE", f"the engine needs template '{template_id}'"))
+    content = Content(library, MappingProxyType(helplines), tuple(emergency), directory)
+    return content, problems
+
+
+def _load_yaml_list(path: Path) -> tuple[YamlReader, list[yaml.Node]]:
+    reader = YamlReader(str(path))
+    text = read_text(path, reader)
+    root = reader.parse(text) if text is not None else None
+    items = reader.sequence(root, "this file") if root is not None else []
+    return reader, list(items)
+
+
+def _load_helplines(path: Path, problems: list[Diagnostic]) -> dict[str, Helpline]:
+    reader, items = _load_yaml_list(path)
+    found: dict[str, Helpline] = {}
+    for item in items:
+        entries = reader.mapping(item, "a helpline", HELPLINE_KEYS)
+        values = {key: reader.text(value, f"'{key}'") for key, value in entries.items()}
+        missing = [key for key in ("id", "name", "number", "for", "source") if not values.get(key)]
+        if missing:
+            reader.problem(item, "SCHEMA", f"a helpline needs {', '.join(missing)}")
+            continue
+        helpline = Helpline(
+            id=str(values["id"]), name=str(values["name"]), number=str(values["number"]),
+            for_whom=str(values["for"]), hours=values.get("hours"), document=str(values["source"]),
+            source=reader.source(item),
+        )
+        if helpline.id in found:
+            reader.problem(item, "DUPLICATE_ID", f"helpline '{helpline.id}' is already defined")
+            continue
+        found[helpline.id] = helpline
+    problems.extend(reader.problems)
+    return found
+
+
+def _load_emergency_words(path: Path, problems: list[Diagnostic]) -> list[EmergencyWord]:
+    reader, items = _load_yaml_list(path)
+    found = []
+    for item in items:
+        phrase = reader.text(item, "an emergency word")
+        if phrase is None:
+            continue
+        phrase_words = words.words(phrase)
+        if not phrase_words or "*" in phrase_words:
+            reader.problem(item, "SCHEMA", f"'{phrase}' should be plain words")
+            continue
+        found.append(EmergencyWord(phrase, phrase_words, reader.source(item)))
+    if not found and not reader.problems:
+        reader.problem(1, "SCHEMA", "there must be at least one emergency word")
+    problems.extend(reader.problems)
+    return found

@@ -1,0 +1,208 @@
+"""The pure conversation engine: (program, state, event) -> (new state, outputs). No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from bot import words
+from bot.events import Choose, Command, Event, Resume, Text
+from bot.flow_model import Node
+from bot.outputs import AskText, Button, Buttons, HelplineCard, Message, Output
+from bot.program import Program
+from bot.state import ConversationState
+
+MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
+MAX_ANSWER_CHARS = 4000
+MAX_INTENT_WORDS = 60
+
+
+def step(program: Program, state: ConversationState, event: Event) -> tuple[ConversationState, list[Output]]:
+    """Apply one event to one person's state; return their new state and what to say."""
+    turn = _Turn(program, replace(state, turns=state.turns + 1))
+    if state.node is not None and state.node not in program.flows.nodes:
+        turn.state = replace(turn.state, node=None, history=())  # flows changed under them
+    turn.handle(event)
+    return turn.state, turn.outputs
+
+
+class _Turn:
+    """The working state of one step; lives only inside ``step``."""
+
+    def __init__(self, program: Program, state: ConversationState) -> None:
+        self.program = program
+        self.state = state
+        self.outputs: list[Output] = []
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, Command):
+            self.command(event)
+        elif isinstance(event, Choose):
+            self.choose(event)
+        elif isinstance(event, Text):
+            self.text(event.text)
+        elif isinstance(event, Resume):
+            self.resume()
+
+    # Events ---------------------------------------------------------------
+
+    def command(self, event: Command) -> None:
+        name = event.name
+        if name == "start":
+            self.state = ConversationState(turns=self.state.turns)
+            self.enter(self.start_of("start"))
+        elif name in ("menu", "help", "danger"):
+            self.go(self.start_of(name))
+        elif name == "back":
+            self.back()
+        elif name in self.program.commands:
+            self.go(self.start_of(self.program.commands[name]))
+            if event.argument and self.current is not None and self.current.ask:
+                self.answer(self.current, event.argument)
+        else:
+            self.say("system.unknown_command")
+            self.reprompt()
+
+    def choose(self, event: Choose) -> None:
+        node = self.program.flows.nodes.get(event.node)
+        if node is None or not 0 <= event.index < len(node.options):
+            self.say("system.stale_button")
+            self.reprompt()
+            return
+        option = node.options[event.index]
+        self.state = self.state.with_slots(option.sets)
+        self.go(option.go)
+
+    def text(self, text: str) -> None:
+        said = words.words(text)
+        current = self.current
+        if self.is_emergency(said):
+            if current is not None and current.ask and current.next and text.strip():
+                # Keep what they typed; after emergency help, /back carries on from the next step.
+                self.keep_answer(current, text)
+                self.state = replace(self.state, node=current.next)
+            self.go(self.start_of("danger"))
+        elif current is not None and current.ask:
+            self.answer(current, text)
+        elif current is not None and (index := self.label_index(current, said)) is not None:
+            self.choose(Choose(current.id, index))
+        elif (flow := self.intent(said)) is not None:
+            self.go(self.start_of(flow))
+        elif current is None:
+            self.enter(self.start_of("start"))
+        else:
+            self.say("system.pick_one")
+            self.reprompt()
+
+    def resume(self) -> None:
+        if self.current is None:
+            self.enter(self.start_of("start"))
+            return
+        self.say("system.resume")
+        self.enter(self.current.id)
+
+    # Moves ------------------------------------------------------------------
+
+    def go(self, target: str) -> None:
+        """Move to a node, remembering where the person was for /back."""
+        self.state = self.state.moved_to(target, remember=self.state.node)
+        self.enter(target)
+
+    def back(self) -> None:
+        if not self.state.history:
+            self.enter(self.start_of("menu"))
+            return
+        previous = self.state.history[-1]
+        self.state = replace(self.state, history=self.state.history[:-1])
+        self.enter(previous if previous in self.program.flows.nodes else self.start_of("menu"))
+
+    def enter(self, target: str) -> None:
+        """Show a node and follow automatic moves until one waits for the person."""
+        nodes = self.program.flows.nodes
+        for _ in range(MAX_STEPS):
+            node = nodes[target]
+            self.show(node)
+            if node.branch is not None:
+                target = node.branch.choose(self.state.slots) or self.start_of("menu")
+            elif node.next is not None and not node.ask:
+                target = node.next
+            else:
+                self.state = replace(self.state, node=node.id)
+                self.reprompt()
+                return
+        self.say("system.loop")
+        self.state = replace(self.state, node=self.start_of("menu"))
+        self.reprompt()
+
+    def answer(self, node: Node, text: str) -> None:
+        if not text.strip():
+            self.say("system.empty_answer")
+            self.reprompt()
+            return
+        self.keep_answer(node, text)
+        self.go(node.next or self.start_of("menu"))
+
+    def keep_answer(self, node: Node, text: str) -> None:
+        if node.ask:
+            self.state = self.state.with_slots({node.ask: text.strip()[:MAX_ANSWER_CHARS]})
+
+    # Output -----------------------------------------------------------------
+
+    def show(self, node: Node) -> None:
+        if node.say is not None:
+            self.say(node.say, node.variables)
+        for helpline_id in node.helplines:
+            line = self.program.content.helplines[helpline_id]
+            self.outputs.append(HelplineCard(line.id, line.name, line.number, line.for_whom, line.hours))
+
+    def reprompt(self) -> None:
+        """Offer again what the current node waits for."""
+        node = self.current
+        if node is None:
+            self.enter(self.start_of("start"))
+            return
+        if node.ask:
+            self.outputs.append(AskText(node.ask))
+        self.outputs.append(Buttons(tuple(self.buttons(node))))
+
+    def buttons(self, node: Node) -> list[Button]:
+        found = [Button(self.render(o.label), Choose(node.id, i)) for i, o in enumerate(node.options)]
+        if node.flow == "danger" and self.state.history:
+            found.append(Button(self.render("system.button_back"), Command("back")))
+        if node.end:
+            found.append(Button(self.render("system.button_menu"), Command("menu")))
+        danger = self.start_of("danger")
+        if node.flow != "danger" and all(o.go != danger for o in node.options):
+            found.append(Button(self.render("system.button_danger"), Command("danger")))
+        return found
+
+    def say(self, template: str, variables: Mapping[str, str] | None = None) -> None:
+        self.outputs.append(Message(template, self.render(template, variables)))
+
+    def render(self, template: str, variables: Mapping[str, str] | None = None) -> str:
+        slots = {**dict.fromkeys(self.program.slots, ""), **self.state.slots}
+        return self.program.content.templates.render(template, {"slots": slots, **(variables or {})})
+
+    # Lookups ----------------------------------------------------------------
+
+    @property
+    def current(self) -> Node | None:
+        return self.program.flows.nodes.get(self.state.node) if self.state.node else None
+
+    def start_of(self, flow_id: str) -> str:
+        return self.program.flows.flows[flow_id].start_node
+
+    def is_emergency(self, said: tuple[str, ...]) -> bool:
+        return any(words.matches(e.words, said) for e in self.program.content.emergency_words)
+
+    def intent(self, said: tuple[str, ...]) -> str | None:
+        head = said[:MAX_INTENT_WORDS]
+        return next((i.flow for i in self.program.intents if words.matches(i.words, head)), None)
+
+    def label_index(self, node: Node, said: tuple[str, ...]) -> int | None:
+        if not said:
+            return None
+        for index, option in enumerate(node.options):
+            if words.words(self.render(option.label)) == said:
+                return index
+        return None

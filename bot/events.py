@@ -1,0 +1,46 @@
+"""What a person can do, as plain values every adapter can produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text the person typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Choose:
+    """A button pressed: option ``index`` of node ``node``."""
+
+    node: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command such as /menu, with whatever was typed after it."""
+
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """The person came back (for example after a restart): show where they are."""
+
+
+Event = Text | Choose | Command | Resume
+
+
+def parse_text(text: str) -> Text | Command:
+    """Turn typed text into a command when it starts with '/', else keep it as text."""
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
+        head, _, rest = stripped[1:].partition(" ")
+        name = head.split("@", 1)[0].casefold()
+        return Command(name, rest.strip())
+    return Text(text)

@@ -1,0 +1,143 @@
+"""The typed, frozen model of the conversation flows, each element carrying its source location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# Flows the engine relies on: the welcome, the menu, emergency help and the help page.
+REQUIRED_FLOWS = ("start", "menu", "danger", "help")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an element was written: a file and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A button: a label template, the node it goes to, and slots it sets."""
+
+    label: str
+    go: str
+    sets: Mapping[str, str]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Case:
+    """One arm of a branch: every named slot must hold one of the listed values."""
+
+    when: Mapping[str, tuple[str, ...]]
+    go: str
+    source: Source
+
+    def matches(self, slots: Mapping[str, str]) -> bool:
+        """Tell whether the slots satisfy this case."""
+        return all(slots.get(name) in values for name, values in self.when.items())
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Conditional routing on slots, with a required fallback."""
+
+    cases: tuple[Case, ...]
+    otherwise: str | None
+    source: Source
+
+    def choose(self, slots: Mapping[str, str]) -> str | None:
+        """Return the target of the first matching case, else the fallback."""
+        for case in self.cases:
+            if case.matches(slots):
+                return case.go
+        return self.otherwise
+
+
+@dataclass(frozen=True)
+class Node:
+    """One step of a flow. Its id is qualified: ``flow.node``."""
+
+    id: str
+    flow: str
+    say: str | None
+    variables: Mapping[str, str]
+    helplines: tuple[str, ...]
+    options: tuple[Option, ...]
+    ask: str | None
+    next: str | None
+    branch: Branch | None
+    end: bool
+    source: Source
+
+    def targets(self) -> Iterator[tuple[str, Source]]:
+        """Yield every node this one can lead to, with where the link was written."""
+        for option in self.options:
+            yield option.go, option.source
+        if self.next is not None:
+            yield self.next, self.source
+        if self.branch is not None:
+            for case in self.branch.cases:
+                yield case.go, case.source
+            if self.branch.otherwise is not None:
+                yield self.branch.otherwise, self.branch.source
+
+    @property
+    def waits(self) -> bool:
+        """Tell whether the node waits for the person (buttons, free text or an ending)."""
+        return self.next is None and self.branch is None
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Words that, typed as free text, start a flow. ``*`` stands for any words."""
+
+    pattern: str
+    words: tuple[str, ...]
+    flow: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named set of nodes with a first node, intents and commands that start it."""
+
+    id: str
+    start: str
+    nodes: Mapping[str, Node]
+    intents: tuple[Intent, ...]
+    commands: tuple[str, ...]
+    source: Source
+
+    @property
+    def start_node(self) -> str:
+        """Return the qualified id of the first node."""
+        return f"{self.id}.{self.start}"
+
+
+@dataclass(frozen=True)
+class FlowSet:
+    """Every flow, indexed by id, and every node, indexed by qualified id."""
+
+    flows: Mapping[str, Flow]
+    nodes: Mapping[str, Node] = field(init=False)
+
+    def __post_init__(self) -> None:
+        nodes = {node.id: node for flow in self.flows.values() for node in flow.nodes.values()}
+        object.__setattr__(self, "flows", MappingProxyType(dict(self.flows)))
+        object.__setattr__(self, "nodes", MappingProxyType(nodes))
+
+    def intents(self) -> Iterator[Intent]:
+        """Yield every intent of every flow."""
+        for flow in self.flows.values():
+            yield from flow.intents
+
+    def command_flows(self) -> dict[str, str]:
+        """Map each flow-declared command to the flow it starts."""
+        return {command: flow.id for flow in self.flows.values() for command in flow.commands}

@@ -1,0 +1,190 @@
+"""Check flows against content and each other; collect every problem, never stop at the first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+
+from bot import words
+from bot.content import Content
+from bot.diagnostics import Diagnostic
+from bot.flow_model import REQUIRED_FLOWS, FlowSet, Node, Source
+from bot.templates import FORMATS, UnknownHelpline
+
+BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
+MAX_MESSAGE_CHARS = 900  # about one phone screen
+MAX_LABEL_CHARS = 40  # longer button labels are cut off in chat apps
+SAMPLE_SLOT_VALUE = "sample"
+
+
+def validate(flows: FlowSet, content: Content, flows_dir: Path) -> list[Diagnostic]:
+    """Return every problem in the flows, sorted by file and line."""
+    checks = (
+        _required_flows(flows, flows_dir),
+        _structure(flows),
+        _references(flows, content),
+        _reachability(flows),
+        _automatic_loops(flows),
+        _renders(flows, content),
+        _intents(flows, content),
+        _commands(flows),
+    )
+    return sorted(problem for check in checks for problem in check)
+
+
+def _required_flows(flows: FlowSet, flows_dir: Path) -> Iterator[Diagnostic]:
+    for flow_id in REQUIRED_FLOWS:
+        if flow_id not in flows.flows:
+            where = Source(str(flows_dir), 1)
+            yield Diagnostic(where, "MISSING_FLOW", f"the engine needs a flow called '{flow_id}'")
+
+
+def _structure(flows: FlowSet) -> Iterator[Diagnostic]:
+    for flow in flows.flows.values():
+        if flow.start_node not in flows.nodes:
+            yield Diagnostic(flow.source, "UNKNOWN_TARGET", f"start node '{flow.start}' is not a node of '{flow.id}'")
+    for node in flows.nodes.values():
+        yield from _node_shape(node)
+
+
+def _node_shape(node: Node) -> Iterator[Diagnostic]:
+    here = node.source
+    if node.branch is not None and node.branch.otherwise is None:
+        yield Diagnostic(node.branch.source, "BRANCH_NO_ELSE", f"branch in '{node.id}' has no 'else'")
+    if node.branch is not None and (node.next or node.ask or node.options):
+        yield Diagnostic(here, "SCHEMA", f"'{node.id}' has a branch, so it cannot also have next, ask or options")
+    if node.next and node.options and not node.ask:
+        yield Diagnostic(here, "SCHEMA", f"'{node.id}' moves on by itself (next), so its options would never show")
+    if node.ask and not node.next:
+        yield Diagnostic(here, "DEAD_END", f"'{node.id}' asks for '{node.ask}' but has no 'next' to go to")
+    if not (node.options or node.ask or node.next or node.branch or node.end):
+        yield Diagnostic(here, "DEAD_END", f"'{node.id}' has no way on: add options, next, branch or 'end: true'")
+
+
+def _references(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
+    templates = content.templates
+    for node in flows.nodes.values():
+        for target, where in node.targets():
+            if target not in flows.nodes:
+                yield Diagnostic(where, "UNKNOWN_TARGET", f"'{node.id}' goes to '{target}', which does not exist")
+        if node.say is not None and node.say not in templates:
+            yield Diagnostic(node.source, "UNKNOWN_TEMPLATE", f"'{node.id}' says '{node.say}', which is not in content")
+        for option in node.options:
+            if option.label not in templates:
+                yield Diagnostic(option.source, "UNKNOWN_TEMPLATE", f"label '{option.label}' is not in content")
+        for helpline in node.helplines:
+            if helpline not in content.helplines:
+                yield Diagnostic(node.source, "UNKNOWN_HELPLINE", f"'{helpline}' is not in the helpline directory")
+        if node.branch is not None:
+            known = slot_names(flows)
+            for case in node.branch.cases:
+                for slot in case.when:
+                    if slot not in known:
+                        yield Diagnostic(case.source, "UNKNOWN_SLOT", f"slot '{slot}' is never set by any flow")
+
+
+def slot_names(flows: FlowSet) -> frozenset[str]:
+    """Return every slot a flow can fill, by asking or by an option."""
+    names = {node.ask for node in flows.nodes.values() if node.ask}
+    names |= {slot for node in flows.nodes.values() for option in node.options for slot in option.sets}
+    return frozenset(names)
+
+
+def entry_nodes(flows: FlowSet) -> set[str]:
+    """Return the nodes a conversation can start at without a link: required flows, intents, commands."""
+    entries = {flows.flows[f].start_node for f in REQUIRED_FLOWS if f in flows.flows}
+    entries |= {flow.start_node for flow in flows.flows.values() if flow.intents or flow.commands}
+    return entries
+
+
+def _reachability(flows: FlowSet) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    todo = [n for n in entry_nodes(flows) if n in flows.nodes]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo.extend(t for t, _ in flows.nodes[current].targets() if t in flows.nodes)
+    for node in flows.nodes.values():
+        if node.id not in seen:
+            yield Diagnostic(node.source, "UNREACHABLE", f"nothing leads to '{node.id}'")
+
+
+def _automatic_loops(flows: FlowSet) -> Iterator[Diagnostic]:
+    """Find cycles of nodes that move on by themselves, which would never wait for the person."""
+
+    def automatic(node: Node) -> list[str]:
+        if node.ask:
+            return []
+        return [t for t, _ in node.targets() if t in flows.nodes] if not node.waits else []
+
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    reported: set[str] = set()
+
+    def visit(node_id: str, path: list[str]) -> Iterator[Diagnostic]:
+        state[node_id] = 1
+        for target in automatic(flows.nodes[node_id]):
+            if state.get(target) == 1 and target not in reported:
+                reported.add(target)
+                cycle = " -> ".join([*path[path.index(target):], target]) if target in path else target
+                yield Diagnostic(flows.nodes[target].source, "AUTO_LOOP", f"these nodes loop without waiting: {cycle}")
+            elif target not in state:
+                yield from visit(target, [*path, target])
+        state[node_id] = 2
+
+    for node_id in flows.nodes:
+        if node_id not in state:
+            yield from visit(node_id, [node_id])
+
+
+def _renders(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
+    sample = {"slots": dict.fromkeys(slot_names(flows), SAMPLE_SLOT_VALUE)}
+    for node in flows.nodes.values():
+        if node.say is not None and node.say in content.templates:
+            variables = {**sample, **node.variables}
+            yield from _render_check(content, node.say, variables, node.source, MAX_MESSAGE_CHARS)
+        for option in node.options:
+            if option.label in content.templates:
+                yield from _render_check(content, option.label, sample, option.source, MAX_LABEL_CHARS)
+
+
+def _render_check(content: Content, template_id: str, variables: dict[str, object], where: Source,
+                  limit: int) -> Iterator[Diagnostic]:
+    for fmt in FORMATS:
+        try:
+            text = content.templates.render(template_id, variables, fmt)
+        except UnknownHelpline as error:
+            yield Diagnostic(where, "UNKNOWN_HELPLINE", f"'{template_id}' asks for number('{error}'), not in the directory")
+            return
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError) as error:
+            yield Diagnostic(where, "TEMPLATE_ERROR", f"'{template_id}' does not render here: {error}")
+            return
+        if fmt == "plain" and len(text) > limit:
+            yield Diagnostic(where, "TOO_LONG", f"'{template_id}' is {len(text)} characters; keep it under {limit}")
+
+
+def _intents(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
+    seen: dict[tuple[str, ...], str] = {}
+    for intent in flows.intents():
+        for emergency in content.emergency_words:
+            if words.contains(intent.words, emergency.words):
+                yield Diagnostic(intent.source, "INTENT_SHADOWS_EMERGENCY",
+                                 f"intent '{intent.pattern}' contains the emergency words '{emergency.phrase}', "
+                                 "so it would always go to emergency help instead")
+        if intent.words in seen and seen[intent.words] != intent.flow:
+            yield Diagnostic(intent.source, "DUPLICATE_ID",
+                             f"intent '{intent.pattern}' also starts flow '{seen[intent.words]}'")
+        seen.setdefault(intent.words, intent.flow)
+
+
+def _commands(flows: FlowSet) -> Iterator[Diagnostic]:
+    owners: dict[str, str] = {}
+    for flow in flows.flows.values():
+        for command in flow.commands:
+            if command in BUILTIN_COMMANDS or command in owners:
+                owner = owners.get(command, "the engine")
+                yield Diagnostic(flow.source, "DUPLICATE_ID", f"command '/{command}' already belongs to {owner}")
+            owners.setdefault(command, flow.id)

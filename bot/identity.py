@@ -1,0 +1,42 @@
+"""Pseudonymous keys: people are stored under an HMAC of platform and user id, never the id itself."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+SECRET_FILE = "identity.key"
+
+
+def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE, size: int = 32) -> bytes:
+    """Return the secret in ``data_dir/name``, creating it with mode 0600 on first run."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / name
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_bytes()
+        if len(secret) < 16:
+            raise ValueError(f"{path} is too short to be a secret key; restore it from backup") from None
+        return secret
+    with os.fdopen(descriptor, "wb") as file:
+        secret = secrets.token_bytes(size)
+        file.write(secret)
+        file.flush()
+        os.fsync(file.fileno())
+    return secret
+
+
+class Pseudonymiser:
+    """Turn a platform and user id into a stable key that does not reveal either."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._secret = secret
+
+    def key(self, platform: str, user_id: str | int) -> str:
+        """Return the pseudonymous key for one person on one platform."""
+        message = f"{platform}\x00{user_id}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()

@@ -1,0 +1,51 @@
+"""What the bot says, as plain values that each adapter renders its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.events import Choose, Command
+
+
+@dataclass(frozen=True)
+class Message:
+    """A block of text, rendered from the named template."""
+
+    template: str
+    text: str
+
+
+@dataclass(frozen=True)
+class HelplineCard:
+    """A service to contact, with its number written out in full."""
+
+    id: str
+    name: str
+    number: str
+    for_whom: str
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class Button:
+    """One choice, and the event that pressing it sends."""
+
+    label: str
+    event: Choose | Command
+
+
+@dataclass(frozen=True)
+class Buttons:
+    """The choices offered now, in order."""
+
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class AskText:
+    """The bot now waits for free text into ``slot``."""
+
+    slot: str
+
+
+Output = Message | HelplineCard | Buttons | AskText

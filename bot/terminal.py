@@ -1,0 +1,87 @@
+"""The terminal chat: the same engine, store and flows, with numbered options."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import TextIO
+
+from bot import words
+from bot.events import Event, Resume, parse_text
+from bot.outputs import AskText, Button, Output
+from bot.plain_text import body_text, buttons_of, numbered
+from bot.service import ChatService
+
+PLATFORM = "terminal"
+LOCAL_USER = "local"
+INTERACTIVE_HINT = "(Type a number to choose, or write a message. Ctrl-D leaves; your place is kept.)"
+
+
+def render_reply(outputs: Sequence[Output]) -> str:
+    """Write one reply as plain text: the messages, then the options numbered on their own lines."""
+    parts = [body_text(outputs)]
+    if any(isinstance(o, AskText) for o in outputs):
+        parts.append("(Type your answer.)")
+    if buttons := buttons_of(outputs):
+        parts.append(numbered(buttons))
+    return "\n\n".join(p for p in parts if p)
+
+
+def event_for(line: str, buttons: Sequence[Button]) -> Event:
+    """Turn a typed line into an event: a number or a label picks that option; anything else is text."""
+    stripped = line.strip()
+    if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
+        return buttons[int(stripped) - 1].event
+    said = words.words(stripped)
+    for button in buttons:
+        if said and words.words(button.label) == said:
+            return button.event
+    return parse_text(line)
+
+
+class TerminalChat:
+    """A conversation on standard input and output for one local person."""
+
+    def __init__(self, service: ChatService, write: Callable[[str], None], user: str = LOCAL_USER) -> None:
+        self.service = service
+        self.write = write
+        self.user = user
+        self.buttons: Sequence[Button] = ()
+
+    async def open(self) -> None:
+        """Greet a new person, or show a returning one where they were."""
+        await self.send(Resume())
+
+    async def send(self, event: Event) -> None:
+        """Run one event and write the reply."""
+        outputs = await self.service.handle(PLATFORM, self.user, event)
+        self.buttons = buttons_of(outputs) or self.buttons
+        self.write(render_reply(outputs) + "\n\n")
+
+    async def run(self, lines: Iterable[str]) -> None:
+        """Open the chat and answer each line in turn."""
+        await self.open()
+        for line in lines:
+            await self.send(event_for(line.rstrip("\r\n"), self.buttons))
+
+
+async def run_terminal(service: ChatService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    """Chat on the terminal until end of input; piped input is read one message per line."""
+    interactive = stdin.isatty()
+
+    def write(text: str) -> None:
+        stdout.write(text)
+        stdout.flush()
+
+    if interactive:
+        write(INTERACTIVE_HINT + "\n\n")
+    chat = TerminalChat(service, write)
+    await chat.open()
+    while True:
+        if interactive:
+            write("> ")
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        await chat.send(event_for(line.rstrip("\r\n"), chat.buttons))
