@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,10 +19,15 @@ from bot.terminal import run_terminal
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command named in argv and return the exit status."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "check"],
-                        help="run the bot (default; terminal chat unless TELEGRAM_BOT_TOKEN is set), "
-                             "or check the flows and content")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "check"],
+        help="run the bot (default; terminal chat unless TELEGRAM_BOT_TOKEN is set), or check the flows and content",
+    )
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -42,8 +48,10 @@ def check_command(settings: Settings) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
     nodes = len(program.flows.nodes)
-    print(f"OK: {len(program.flows.flows)} flows, {nodes} nodes, "
-          f"{len(program.content.helplines)} helplines, {len(program.content.templates.sources)} templates.")
+    print(
+        f"OK: {len(program.flows.flows)} flows, {nodes} nodes, "
+        f"{len(program.content.helplines)} helplines, {len(program.content.templates.sources)} templates."
+    )
     return 0
 
 

@@ -105,8 +105,12 @@ def _load_helplines(path: Path, problems: list[Diagnostic]) -> dict[str, Helplin
             reader.problem(item, "SCHEMA", f"a helpline needs {', '.join(missing)}")
             continue
         helpline = Helpline(
-            id=str(values["id"]), name=str(values["name"]), number=str(values["number"]),
-            for_whom=str(values["for"]), hours=values.get("hours"), document=str(values["source"]),
+            id=str(values["id"]),
+            name=str(values["name"]),
+            number=str(values["number"]),
+            for_whom=str(values["for"]),
+            hours=values.get("hours"),
+            document=str(values["source"]),
             source=reader.source(item),
         )
         if helpline.id in found:

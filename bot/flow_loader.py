@@ -56,8 +56,8 @@ def _load_file(path: Path, reader: YamlReader) -> Flow | None:
     if "nodes" not in entries:
         reader.problem(root, "SCHEMA", "a flow needs 'nodes'")
     else:
-        for key, value in reader.mapping(entries["nodes"], "nodes").items():
-            node = _load_node(reader, flow_id, key, value)
+        for key, (key_node, value) in reader.pairs(entries["nodes"], "nodes").items():
+            node = _load_node(reader, flow_id, key, key_node, value)
             if node is not None:
                 nodes[key] = node
     intents = tuple(_load_intents(reader, flow_id, entries.get("intents")))
@@ -76,12 +76,13 @@ def _name(reader: YamlReader, entries: dict[str, yaml.Node], key: str, parent: y
     return value
 
 
-def _load_node(reader: YamlReader, flow_id: str, name: str, value: yaml.Node) -> Node | None:
+def _load_node(reader: YamlReader, flow_id: str, name: str, key: yaml.Node, value: yaml.Node) -> Node | None:
     if not NAME.match(name):
-        reader.problem(value, "SCHEMA", f"node name '{name}' should be lower-case letters, digits and _")
+        reader.problem(key, "SCHEMA", f"node name '{name}' should be lower-case letters, digits and _")
         return None
-    entries = reader.mapping(value, f"node '{name}'", NODE_KEYS)
-    here = reader.source(value)
+    pairs = reader.pairs(value, f"node '{name}'", NODE_KEYS)
+    entries = {k: v for k, (_, v) in pairs.items()}
+    here = reader.source(key)
 
     def target(key: str) -> str | None:
         raw = reader.text(entries[key], f"'{key}'") if key in entries else None
@@ -96,9 +97,10 @@ def _load_node(reader: YamlReader, flow_id: str, name: str, value: yaml.Node) ->
         options=tuple(_load_options(reader, flow_id, entries.get("options"))),
         ask=reader.text(entries["ask"], "'ask'") if "ask" in entries else None,
         next=target("next"),
-        branch=_load_branch(reader, flow_id, entries["branch"]) if "branch" in entries else None,
+        branch=_load_branch(reader, flow_id, pairs["branch"]) if "branch" in pairs else None,
         end=reader.flag(entries["end"], "'end'") if "end" in entries else False,
         source=here,
+        lines=MappingProxyType({k: reader.source(key_node).line for k, (key_node, _) in pairs.items()}),
     )
 
 
@@ -128,7 +130,8 @@ def _load_options(reader: YamlReader, flow_id: str, node: yaml.Node | None) -> l
     return options
 
 
-def _load_branch(reader: YamlReader, flow_id: str, node: yaml.Node) -> Branch:
+def _load_branch(reader: YamlReader, flow_id: str, pair: tuple[yaml.Node, yaml.Node]) -> Branch:
+    key, node = pair
     cases: list[Case] = []
     otherwise: str | None = None
     for item in reader.sequence(node, "'branch'"):
@@ -140,12 +143,14 @@ def _load_branch(reader: YamlReader, flow_id: str, node: yaml.Node) -> Branch:
         if "if" not in entries or "go" not in entries:
             reader.problem(item, "SCHEMA", "a branch arm needs 'if' and 'go' (or is 'else: target')")
             continue
-        when = {slot: tuple(reader.texts(v, f"values of '{slot}'")) for slot, v in
-                reader.mapping(entries["if"], "'if'").items()}
+        when = {
+            slot: tuple(reader.texts(v, f"values of '{slot}'"))
+            for slot, v in reader.mapping(entries["if"], "'if'").items()
+        }
         go = reader.text(entries["go"], "'go'")
         if go:
             cases.append(Case(MappingProxyType(when), qualify(flow_id, go), reader.source(item)))
-    return Branch(tuple(cases), otherwise, reader.source(node))
+    return Branch(tuple(cases), otherwise, reader.source(key))
 
 
 def _load_intents(reader: YamlReader, flow_id: str, node: yaml.Node | None) -> list[Intent]:

@@ -10,7 +10,7 @@ from types import MappingProxyType
 REQUIRED_FLOWS = ("start", "menu", "danger", "help")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Source:
     """Where an element was written: a file and a 1-based line."""
 
@@ -75,13 +75,19 @@ class Node:
     branch: Branch | None
     end: bool
     source: Source
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def where(self, key: str) -> Source:
+        """Return where one of the node's keys (say, helplines, ...) was written, else the node."""
+        line = self.lines.get(key)
+        return Source(self.source.path, line) if line is not None else self.source
 
     def targets(self) -> Iterator[tuple[str, Source]]:
         """Yield every node this one can lead to, with where the link was written."""
         for option in self.options:
             yield option.go, option.source
         if self.next is not None:
-            yield self.next, self.source
+            yield self.next, self.where("next")
         if self.branch is not None:
             for case in self.branch.cases:
                 yield case.go, case.source

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import jinja2
@@ -58,31 +58,35 @@ def _node_shape(node: Node) -> Iterator[Diagnostic]:
     if node.next and node.options and not node.ask:
         yield Diagnostic(here, "SCHEMA", f"'{node.id}' moves on by itself (next), so its options would never show")
     if node.ask and not node.next:
-        yield Diagnostic(here, "DEAD_END", f"'{node.id}' asks for '{node.ask}' but has no 'next' to go to")
+        yield Diagnostic(node.where("ask"), "DEAD_END", f"'{node.id}' asks for '{node.ask}' but has no 'next' to go to")
     if not (node.options or node.ask or node.next or node.branch or node.end):
         yield Diagnostic(here, "DEAD_END", f"'{node.id}' has no way on: add options, next, branch or 'end: true'")
 
 
 def _references(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
-    templates = content.templates
+    known_slots = slot_names(flows)
     for node in flows.nodes.values():
         for target, where in node.targets():
             if target not in flows.nodes:
                 yield Diagnostic(where, "UNKNOWN_TARGET", f"'{node.id}' goes to '{target}', which does not exist")
-        if node.say is not None and node.say not in templates:
-            yield Diagnostic(node.source, "UNKNOWN_TEMPLATE", f"'{node.id}' says '{node.say}', which is not in content")
-        for option in node.options:
-            if option.label not in templates:
-                yield Diagnostic(option.source, "UNKNOWN_TEMPLATE", f"label '{option.label}' is not in content")
-        for helpline in node.helplines:
-            if helpline not in content.helplines:
-                yield Diagnostic(node.source, "UNKNOWN_HELPLINE", f"'{helpline}' is not in the helpline directory")
-        if node.branch is not None:
-            known = slot_names(flows)
-            for case in node.branch.cases:
-                for slot in case.when:
-                    if slot not in known:
-                        yield Diagnostic(case.source, "UNKNOWN_SLOT", f"slot '{slot}' is never set by any flow")
+        yield from _content_references(node, content)
+        for case in node.branch.cases if node.branch is not None else ():
+            for slot in case.when:
+                if slot not in known_slots:
+                    yield Diagnostic(case.source, "UNKNOWN_SLOT", f"slot '{slot}' is never set by any flow")
+
+
+def _content_references(node: Node, content: Content) -> Iterator[Diagnostic]:
+    if node.say is not None and node.say not in content.templates:
+        message = f"'{node.id}' says '{node.say}', which is not in content"
+        yield Diagnostic(node.where("say"), "UNKNOWN_TEMPLATE", message)
+    for option in node.options:
+        if option.label not in content.templates:
+            yield Diagnostic(option.source, "UNKNOWN_TEMPLATE", f"label '{option.label}' is not in content")
+    for helpline in node.helplines:
+        if helpline not in content.helplines:
+            message = f"'{helpline}' is not in the helpline directory"
+            yield Diagnostic(node.where("helplines"), "UNKNOWN_HELPLINE", message)
 
 
 def slot_names(flows: FlowSet) -> frozenset[str]:
@@ -129,7 +133,7 @@ def _automatic_loops(flows: FlowSet) -> Iterator[Diagnostic]:
         for target in automatic(flows.nodes[node_id]):
             if state.get(target) == 1 and target not in reported:
                 reported.add(target)
-                cycle = " -> ".join([*path[path.index(target):], target]) if target in path else target
+                cycle = " -> ".join([*path[path.index(target) :], target]) if target in path else target
                 yield Diagnostic(flows.nodes[target].source, "AUTO_LOOP", f"these nodes loop without waiting: {cycle}")
             elif target not in state:
                 yield from visit(target, [*path, target])
@@ -145,19 +149,21 @@ def _renders(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
     for node in flows.nodes.values():
         if node.say is not None and node.say in content.templates:
             variables = {**sample, **node.variables}
-            yield from _render_check(content, node.say, variables, node.source, MAX_MESSAGE_CHARS)
+            yield from _render_check(content, node.say, variables, node.where("say"), MAX_MESSAGE_CHARS)
         for option in node.options:
             if option.label in content.templates:
                 yield from _render_check(content, option.label, sample, option.source, MAX_LABEL_CHARS)
 
 
-def _render_check(content: Content, template_id: str, variables: dict[str, object], where: Source,
-                  limit: int) -> Iterator[Diagnostic]:
+def _render_check(
+    content: Content, template_id: str, variables: Mapping[str, object], where: Source, limit: int
+) -> Iterator[Diagnostic]:
     for fmt in FORMATS:
         try:
             text = content.templates.render(template_id, variables, fmt)
         except UnknownHelpline as error:
-            yield Diagnostic(where, "UNKNOWN_HELPLINE", f"'{template_id}' asks for number('{error}'), not in the directory")
+            message = f"'{template_id}' asks for number('{error}'), which is not in the directory"
+            yield Diagnostic(where, "UNKNOWN_HELPLINE", message)
             return
         except (jinja2.TemplateError, TypeError, ValueError, KeyError) as error:
             yield Diagnostic(where, "TEMPLATE_ERROR", f"'{template_id}' does not render here: {error}")
@@ -171,12 +177,16 @@ def _intents(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
     for intent in flows.intents():
         for emergency in content.emergency_words:
             if words.contains(intent.words, emergency.words):
-                yield Diagnostic(intent.source, "INTENT_SHADOWS_EMERGENCY",
-                                 f"intent '{intent.pattern}' contains the emergency words '{emergency.phrase}', "
-                                 "so it would always go to emergency help instead")
+                yield Diagnostic(
+                    intent.source,
+                    "INTENT_SHADOWS_EMERGENCY",
+                    f"intent '{intent.pattern}' contains the emergency words '{emergency.phrase}', "
+                    "so it would always go to emergency help instead",
+                )
         if intent.words in seen and seen[intent.words] != intent.flow:
-            yield Diagnostic(intent.source, "DUPLICATE_ID",
-                             f"intent '{intent.pattern}' also starts flow '{seen[intent.words]}'")
+            yield Diagnostic(
+                intent.source, "DUPLICATE_ID", f"intent '{intent.pattern}' also starts flow '{seen[intent.words]}'"
+            )
         seen.setdefault(intent.words, intent.flow)
 
 

@@ -13,7 +13,7 @@ SECRET_FILE = "identity.key"
 
 def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE, size: int = 32) -> bytes:
     """Return the secret in ``data_dir/name``, creating it with mode 0600 on first run."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / name
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

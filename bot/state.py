@@ -32,8 +32,11 @@ class ConversationState:
 
     def to_json(self) -> str:
         """Serialise for storage."""
-        return json.dumps({"node": self.node, "slots": dict(self.slots), "history": list(self.history),
-                           "turns": self.turns}, ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {"node": self.node, "slots": dict(self.slots), "history": list(self.history), "turns": self.turns},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> ConversationState:
@@ -41,9 +44,11 @@ class ConversationState:
         try:
             data = json.loads(text)
             slots = {str(k): str(v) for k, v in dict(data.get("slots", {})).items()}
-            return cls(node=data.get("node") if isinstance(data.get("node"), str) else None,
-                       slots=MappingProxyType(slots),
-                       history=tuple(str(h) for h in data.get("history", []))[-MAX_HISTORY:],
-                       turns=int(data.get("turns", 0)))
+            return cls(
+                node=data.get("node") if isinstance(data.get("node"), str) else None,
+                slots=MappingProxyType(slots),
+                history=tuple(str(h) for h in data.get("history", []))[-MAX_HISTORY:],
+                turns=int(data.get("turns", 0)),
+            )
         except (ValueError, TypeError, AttributeError):
             return cls()

@@ -33,8 +33,9 @@ class Store:
     @classmethod
     async def open(cls, data_dir: Path) -> Store:
         """Open (creating if needed) the database in the data directory and bring its schema up to date."""
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = data_dir / DATABASE_FILE
+        path.touch(mode=0o600, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
         store = cls(connection, path)
         try:

@@ -92,7 +92,7 @@ def load_template_sources(directory: Path) -> tuple[dict[str, TemplateSource], l
                 reader.problem(value, "DUPLICATE_ID", f"template '{key}' is already defined at {found[key].source}")
                 continue
             # A block scalar's text starts on the line after its indicator.
-            body_line = here.line + 1 if value.style in {"|", ">"} else here.line
+            body_line = here.line + 1 if getattr(value, "style", None) in {"|", ">"} else here.line
             found[key] = TemplateSource(key, body, here, body_line)
         problems.extend(reader.problems)
     return found, problems

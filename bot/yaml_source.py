@@ -48,11 +48,17 @@ class YamlReader:
         self.problems.append(Diagnostic(Source(self.path, line), code, message))
 
     def mapping(self, node: yaml.Node, what: str, allowed: set[str] | None = None) -> dict[str, yaml.Node]:
-        """Return a mapping's entries by key; report duplicates, unknown keys and a wrong type."""
+        """Return a mapping's values by key; report duplicates, unknown keys and a wrong type."""
+        return {key: value for key, (_, value) in self.pairs(node, what, allowed).items()}
+
+    def pairs(
+        self, node: yaml.Node, what: str, allowed: set[str] | None = None
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Return a mapping's key and value nodes by key, reporting problems as ``mapping`` does."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, "SCHEMA", f"{what} should be a mapping (key: value), not {kind(node)}")
             return {}
-        entries: dict[str, yaml.Node] = {}
+        entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in entries:
@@ -62,7 +68,7 @@ class YamlReader:
                 expected = ", ".join(sorted(allowed))
                 self.problem(key_node, "SCHEMA", f"unknown key '{key}' in {what} (expected one of: {expected})")
                 continue
-            entries[key] = value_node
+            entries[key] = (key_node, value_node)
         return entries
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:

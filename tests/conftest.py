@@ -1,0 +1,110 @@
+"""Shared fixtures: the shipped program, a temporary data directory, and small inline projects."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.program import Program, load_program
+from bot.service import ChatService
+from bot.settings import PROJECT_ROOT, Settings
+
+FLOWS = PROJECT_ROOT / "flows"
+CONTENT = PROJECT_ROOT / "content"
+
+MINIMAL_FLOWS = {
+    "start.yaml": """
+        flow: start
+        start: welcome
+        nodes:
+          welcome:
+            say: t.welcome
+            next: menu.main
+        """,
+    "menu.yaml": """
+        flow: menu
+        start: main
+        nodes:
+          main:
+            say: t.menu
+            options:
+              - label: t.go_help
+                go: help.about
+        """,
+    "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+            end: true
+        """,
+    "danger.yaml": """
+        flow: danger
+        start: now
+        nodes:
+          now:
+            say: t.danger
+            helplines: [police_emergency]
+            end: true
+        """,
+}
+
+MINIMAL_TEMPLATES = {
+    "t.welcome": "Hello.",
+    "t.menu": "Menu.",
+    "t.go_help": "Help",
+    "t.help": "Help text.",
+    "t.danger": "Call {{ number('police_emergency') }}.",
+}
+
+
+@pytest.fixture(scope="session")
+def program() -> Program:
+    """Return the shipped flows and content, validated."""
+    return load_program(FLOWS, CONTENT)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Return settings for the shipped flows with a fresh data directory."""
+    return Settings.from_env({"BOT_DATA_DIR": str(tmp_path / "data")})
+
+
+@pytest.fixture
+async def service(settings: Settings) -> AsyncIterator[ChatService]:
+    """Open a chat service on real SQLite files in a temporary directory."""
+    opened = await ChatService.open(settings)
+    yield opened
+    await opened.close()
+
+
+ProjectMaker = Callable[..., tuple[Path, Path]]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectMaker:
+    """Write a small flows and content project; extra flows and templates are merged in."""
+
+    def make(
+        flows: dict[str, str] | None = None, templates: dict[str, str] | None = None, drop: tuple[str, ...] = ()
+    ) -> tuple[Path, Path]:
+        flows_dir, content_dir = tmp_path / "flows", tmp_path / "content"
+        flows_dir.mkdir(exist_ok=True)
+        (content_dir / "templates").mkdir(parents=True, exist_ok=True)
+        for name, text in {**MINIMAL_FLOWS, **(flows or {})}.items():
+            if name not in drop:
+                (flows_dir / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        shutil.copy(CONTENT / "helplines.yaml", content_dir / "helplines.yaml")
+        shutil.copy(CONTENT / "emergency_words.yaml", content_dir / "emergency_words.yaml")
+        shutil.copy(CONTENT / "templates" / "system.yaml", content_dir / "templates" / "system.yaml")
+        merged = {**MINIMAL_TEMPLATES, **(templates or {})}
+        body = "".join(f"{key}: {value}\n" for key, value in merged.items())
+        (content_dir / "templates" / "t.yaml").write_text(body, encoding="utf-8")
+        return flows_dir, content_dir
+
+    return make

@@ -1,0 +1,223 @@
+"""The pure engine on the shipped flows and on small inline ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.engine import step
+from bot.events import Choose, Command, Event, Resume, Text
+from bot.outputs import AskText, Buttons, HelplineCard, Message, Output
+from bot.program import Program, check, load_program
+from bot.state import ConversationState
+from tests.conftest import ProjectMaker
+
+
+def run(
+    program: Program, events: Sequence[Event], state: ConversationState | None = None
+) -> tuple[ConversationState, list[Output]]:
+    state = state or ConversationState()
+    outputs: list[Output] = []
+    for event in events:
+        state, outputs = step(program, state, event)
+    return state, outputs
+
+
+def templates(outputs: Sequence[Output]) -> list[str]:
+    return [o.template for o in outputs if isinstance(o, Message)]
+
+
+def labels(outputs: Sequence[Output]) -> list[str]:
+    return [b.label for o in outputs if isinstance(o, Buttons) for b in o.buttons]
+
+
+def test_start_welcomes_then_shows_the_menu(program: Program) -> None:
+    state, outputs = run(program, [Command("start")])
+    assert templates(outputs) == ["start.welcome", "menu.main"]
+    assert state.node == "menu.main"
+    assert isinstance(outputs[-1], Buttons)
+
+
+def test_first_free_text_without_a_match_gets_the_welcome(program: Program) -> None:
+    _, outputs = run(program, [Text("hello there")])
+    assert templates(outputs)[0] == "start.welcome"
+
+
+def test_emergency_words_jump_to_danger_from_anywhere(program: Program) -> None:
+    for words in ["HELP", "he's here", "Hes here!", "someone is following me", "999"]:
+        state, outputs = run(program, [Command("start"), Command("help"), Text(words)])
+        assert state.node == "danger.now", words
+        assert any(isinstance(o, HelplineCard) and o.number == "999" for o in outputs)
+
+
+def test_danger_button_is_on_every_screen_outside_danger(program: Program) -> None:
+    _, outputs = run(program, [Command("start"), Command("help")])
+    buttons = [b for o in outputs if isinstance(o, Buttons) for b in o.buttons]
+    assert Command("danger") in [b.event for b in buttons]
+
+
+def test_back_returns_to_the_previous_node(program: Program) -> None:
+    state, _ = run(program, [Command("start"), Command("help"), Command("back")])
+    assert state.node == "menu.main"
+    state, _ = run(program, [Command("back")], state)
+    assert state.node == "menu.main"  # nothing left to go back to: the menu
+
+
+def test_unknown_command_says_so_and_keeps_the_place(program: Program) -> None:
+    state, outputs = run(program, [Command("start"), Command("frobnicate")])
+    assert templates(outputs) == ["system.unknown_command"]
+    assert state.node == "menu.main"
+    assert labels(outputs)
+
+
+def test_text_at_a_button_node_asks_to_pick_one(program: Program) -> None:
+    _, outputs = run(program, [Command("start"), Text("banana")])
+    assert templates(outputs) == ["system.pick_one"]
+    assert labels(outputs)
+
+
+def test_typing_a_label_picks_that_option(program: Program) -> None:
+    state, _ = run(program, [Command("start"), Text("How this guide works")])
+    assert state.node == "help.about"
+
+
+def test_stale_or_forged_button_gets_a_graceful_answer(program: Program) -> None:
+    for event in [Choose("menu.main", 99), Choose("gone.node", 0), Choose("menu.main", -1)]:
+        state, outputs = run(program, [Command("start"), event])
+        assert templates(outputs)[0] == "system.stale_button"
+        assert state.node == "menu.main"
+
+
+def test_resume_shows_where_the_person_was(program: Program) -> None:
+    state, _ = run(program, [Command("start"), Command("help")])
+    state, outputs = run(program, [Resume()], state)
+    assert templates(outputs) == ["system.resume", "help.about"]
+    assert state.node == "help.about"
+
+
+def test_state_on_a_node_that_no_longer_exists_starts_afresh(program: Program) -> None:
+    _, outputs = run(program, [Resume()], ConversationState(node="removed.node"))
+    assert templates(outputs)[0] == "start.welcome"
+
+
+def test_turns_are_counted(program: Program) -> None:
+    state, _ = run(program, [Command("start"), Text("x"), Text("y")])
+    assert state.turns == 3
+
+
+ASKING_FLOW = {
+    "menu.yaml": """
+        flow: menu
+        start: main
+        intents: ["show me the menu"]
+        nodes:
+          main:
+            say: t.menu
+            options:
+              - label: t.go_help
+                go: help.about
+              - label: t.go_ask
+                go: ask.name
+                set: {route: asking}
+        """,
+    "ask.yaml": """
+        flow: ask
+        start: name
+        commands: [ask]
+        intents: ["ask * name"]
+        nodes:
+          name:
+            say: t.ask
+            ask: name
+            next: route
+            options:
+              - label: t.skip
+                go: route
+          route:
+            branch:
+              - if: {name: [Sam, Alex]}
+                go: known
+              - else: thanks
+          known:
+            say: t.known
+            end: true
+          thanks:
+            say: t.thanks
+            end: true
+        """,
+}
+ASKING_TEMPLATES = {
+    "t.go_ask": "Ask",
+    "t.ask": "Your name?",
+    "t.skip": "Skip",
+    "t.known": "Hello again {{ slots.name }} ({{ slots.route }}).",
+    "t.thanks": "Thanks {{ slots.name }}.",
+}
+
+
+def asking_program(make_project: ProjectMaker) -> Program:
+    return load_program(*make_project(ASKING_FLOW, ASKING_TEMPLATES))
+
+
+def test_ask_keeps_the_answer_and_branches_on_it(make_project: ProjectMaker) -> None:
+    program = asking_program(make_project)
+    state, outputs = run(program, [Command("start"), Choose("menu.main", 1)])
+    assert any(isinstance(o, AskText) and o.slot == "name" for o in outputs)
+    state, outputs = run(program, [Text("  Sam ")], state)
+    assert state.node == "ask.known"
+    assert [o.text for o in outputs if isinstance(o, Message)] == ["Hello again Sam (asking)."]
+    state, outputs = run(program, [Command("ask"), Text("Jo")], state)
+    assert state.node == "ask.thanks"
+
+
+def test_an_answer_that_looks_like_a_template_stays_data(make_project: ProjectMaker) -> None:
+    program = asking_program(make_project)
+    _, outputs = run(program, [Command("ask"), Text("{{ 7*7 }} {% for x in y %}")])
+    assert [o.text for o in outputs if isinstance(o, Message)] == ["Thanks {{ 7*7 }} {% for x in y %}."]
+
+
+def test_command_argument_answers_the_first_question(make_project: ProjectMaker) -> None:
+    program = asking_program(make_project)
+    state, _ = run(program, [Command("ask", "Alex")])
+    assert state.node == "ask.known"
+
+
+def test_empty_answer_is_asked_again(make_project: ProjectMaker) -> None:
+    program = asking_program(make_project)
+    state, outputs = run(program, [Command("ask"), Text("   ")])
+    assert templates(outputs) == ["system.empty_answer"]
+    assert state.node == "ask.name"
+
+
+def test_emergency_words_in_an_answer_keep_it_and_offer_a_way_back(make_project: ProjectMaker) -> None:
+    program = asking_program(make_project)
+    state, outputs = run(program, [Command("ask"), Text("he is here now")])
+    assert state.node == "danger.now"
+    assert state.slots["name"] == "he is here now"
+    assert Command("back") in [b.event for o in outputs if isinstance(o, Buttons) for b in o.buttons]
+    state, _ = run(program, [Command("back")], state)
+    assert state.node == "ask.thanks"
+
+
+def test_intents_with_wildcards_start_their_flow(make_project: ProjectMaker) -> None:
+    program = asking_program(make_project)
+    state, _ = run(program, [Command("start"), Command("help"), Text("can you ask for my name")])
+    assert state.node == "ask.name"
+
+
+def test_step_limit_stops_an_automatic_loop(make_project: ProjectMaker) -> None:
+    flows = {
+        "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            next: again
+          again:
+            next: about
+        """
+    }
+    program, problems = check(*make_project(flows))
+    assert any(p.code == "AUTO_LOOP" for p in problems)
+    state, outputs = run(program, [Command("start"), Command("help")])
+    assert "system.loop" in templates(outputs)
+    assert state.node == "menu.main"

@@ -1,0 +1,332 @@
+"""One test per diagnostic code, each from small inline YAML, checking file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.program import check
+from tests.conftest import ProjectMaker
+
+
+def problems(flows_dir: Path, content_dir: Path) -> list[str]:
+    _, found = check(flows_dir, content_dir)
+    return [str(p) for p in found]
+
+
+def located(found: list[str], path: Path, line: int, code: str) -> bool:
+    return any(p.startswith(f"{path}:{line}: {code} ") for p in found)
+
+
+def test_minimal_project_is_clean(make_project: ProjectMaker) -> None:
+    assert problems(*make_project()) == []
+
+
+def test_shipped_flows_are_clean(program: object) -> None:
+    assert program is not None  # load_program raised if there were any problems
+
+
+def test_syntax_error_names_file_and_line(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project({"extra.yaml": "flow: extra\nstart: a\nnodes:\n  a: [unclosed\n"})
+    found = problems(flows_dir, content_dir)
+    assert any(p.startswith(f"{flows_dir / 'extra.yaml'}:") and " SYNTAX " in p for p in found), found
+
+
+def test_wrong_type_is_a_schema_problem(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+            options: not-a-list
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 6, "SCHEMA")
+
+
+def test_unknown_key_is_a_schema_problem(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            sya: t.help
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 5, "SCHEMA")
+
+
+def test_unknown_target(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "menu.yaml": """
+        flow: menu
+        start: main
+        nodes:
+          main:
+            say: t.menu
+            options:
+              - label: t.go_help
+                go: help.nowhere
+              - label: t.go_help
+                go: help.about
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "menu.yaml", 7, "UNKNOWN_TARGET")
+
+
+def test_unreachable_node(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+            end: true
+          orphan:
+            say: t.help
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 7, "UNREACHABLE")
+
+
+def test_dead_end(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 4, "DEAD_END")
+
+
+def test_duplicate_node_name(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+            end: true
+          about:
+            say: t.help
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 7, "DUPLICATE_ID")
+
+
+def test_duplicate_flow_id(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project({"zz_copy.yaml": "flow: help\nstart: a\nnodes:\n  a:\n    end: true\n"})
+    assert located(problems(flows_dir, content_dir), flows_dir / "zz_copy.yaml", 1, "DUPLICATE_ID")
+
+
+def test_unknown_template(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.missing
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 5, "UNKNOWN_TEMPLATE")
+
+
+def test_unknown_helpline_in_node(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+            helplines: [made_up_line]
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 6, "UNKNOWN_HELPLINE")
+
+
+def test_unknown_helpline_in_template(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(templates={"t.help": "Call {{ number('made_up_line') }}."})
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 5, "UNKNOWN_HELPLINE")
+
+
+def test_branch_without_else(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "menu.yaml": """
+        flow: menu
+        start: main
+        nodes:
+          main:
+            say: t.menu
+            options:
+              - label: t.go_help
+                go: route
+                set: {who: ex}
+          route:
+            branch:
+              - if: {who: ex}
+                go: help.about
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "menu.yaml", 11, "BRANCH_NO_ELSE")
+
+
+def test_template_that_does_not_render(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(templates={"t.help": "Hello {{ name_nobody_passes }}."})
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 5, "TEMPLATE_ERROR")
+
+
+def test_template_syntax_error_points_into_content(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(templates={"t.bad": "|\n  line one\n  {% if %}"})
+    path = content_dir / "templates" / "t.yaml"
+    lines = path.read_text().splitlines()
+    line = lines.index("  {% if %}") + 1
+    assert located(problems(flows_dir, content_dir), path, line, "TEMPLATE_ERROR")
+
+
+def test_intent_that_shadows_emergency_words(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        intents:
+          - someone is following me
+        nodes:
+          about:
+            say: t.help
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 4, "INTENT_SHADOWS_EMERGENCY")
+
+
+def test_missing_required_flow(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(drop=("help.yaml",))
+    found = problems(flows_dir, content_dir)
+    assert any(" MISSING_FLOW " in p and "'help'" in p for p in found), found
+
+
+def test_automatic_loop(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.help
+            next: again
+          again:
+            say: t.help
+            next: about
+        """
+        }
+    )
+    found = problems(flows_dir, content_dir)
+    assert any(" AUTO_LOOP " in p for p in found), found
+
+
+def test_branch_on_a_slot_nothing_sets(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            branch:
+              - if: {nobody_sets_this: x}
+                go: done
+              - else: done
+          done:
+            say: t.help
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 6, "UNKNOWN_SLOT")
+
+
+def test_message_too_long(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(templates={"t.help": "word " * 400})
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 5, "TOO_LONG")
+
+
+def test_command_taken_twice(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        commands: [menu]
+        nodes:
+          about:
+            say: t.help
+            end: true
+        """
+        }
+    )
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 1, "DUPLICATE_ID")
+
+
+def test_every_problem_is_collected_not_just_the_first(make_project: ProjectMaker) -> None:
+    flows_dir, content_dir = make_project(
+        {
+            "help.yaml": """
+        flow: help
+        start: about
+        nodes:
+          about:
+            say: t.missing
+            helplines: [made_up_line]
+            options:
+              - label: t.go_help
+                go: nowhere
+        """
+        }
+    )
+    codes = {p.split(" ")[1] for p in problems(flows_dir, content_dir)}
+    assert {"UNKNOWN_TEMPLATE", "UNKNOWN_HELPLINE", "UNKNOWN_TARGET"} <= codes
+
+
+@pytest.mark.parametrize("text", ["", "just a string\n", "- a\n- list\n", "flow: 3\nstart: []\nnodes: 5\n"])
+def test_malformed_files_give_diagnostics_not_exceptions(make_project: ProjectMaker, text: str) -> None:
+    flows_dir, content_dir = make_project({"bad.yaml": text})
+    found = problems(flows_dir, content_dir)
+    assert any(p.startswith(f"{flows_dir / 'bad.yaml'}:") for p in found), found

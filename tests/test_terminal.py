@@ -1,0 +1,86 @@
+"""The terminal chat: option picking, piped sessions, and resuming after the process is killed."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.events import Choose, Command, Text
+from bot.outputs import AskText, Button, Buttons, HelplineCard, Message
+from bot.service import ChatService
+from bot.settings import PROJECT_ROOT
+from bot.terminal import event_for, render_reply
+from tests.transcript import replay
+
+BUTTONS = (Button("Followed on foot", Choose("danger.now", 1)), Button("Main menu", Command("menu")))
+
+
+def test_a_number_or_a_label_picks_an_option() -> None:
+    assert event_for("1", BUTTONS) == Choose("danger.now", 1)
+    assert event_for(" 2 ", BUTTONS) == Command("menu")
+    assert event_for("main MENU!", BUTTONS) == Command("menu")
+
+
+def test_other_text_goes_to_the_engine() -> None:
+    assert event_for("3", BUTTONS) == Text("3")
+    assert event_for("999", BUTTONS) == Text("999")
+    assert event_for("/back", BUTTONS) == Command("back")
+    assert event_for("/note he was outside", BUTTONS) == Command("note", "he was outside")
+    assert event_for("", BUTTONS) == Text("")
+
+
+def test_reply_lists_messages_cards_and_numbered_options() -> None:
+    text = render_reply(
+        [Message("t", "Hello."), HelplineCard("x", "Line", "101", "For you.", None), AskText("name"), Buttons(BUTTONS)]
+    )
+    assert text == "Hello.\n\nLine\nCall 101\nFor you.\n\n(Type your answer.)\n\n1. Followed on foot\n2. Main menu"
+
+
+async def test_a_returning_person_is_shown_where_they_were(service: ChatService) -> None:
+    await replay(service, ["2"])
+    replies = await replay(service, [])
+    assert replies[0].startswith("Welcome back. Here is where you were.\n\nAbout this guide.")
+
+
+def _read_until(process: subprocess.Popen[bytes], marker: bytes, timeout: float = 30) -> bytes:
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while marker not in seen:
+        assert time.monotonic() < deadline, f"no {marker!r} in {seen!r}"
+        if selector.select(timeout=0.5):
+            chunk = os.read(process.stdout.fileno(), 65536)
+            assert chunk, f"the bot exited early: {seen!r}"
+            seen += chunk
+    return seen
+
+
+def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
+    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=PROJECT_ROOT, env=env
+    )
+    assert process.stdin is not None
+    _read_until(process, b"What would you like to do?")
+    process.stdin.write(b"1\n")
+    process.stdin.flush()
+    _read_until(process, b"Not in danger right now")
+    process.stdin.write(b"2\n")
+    process.stdin.flush()
+    _read_until(process, b"head for a shop")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    again = subprocess.run(
+        [sys.executable, "-m", "bot"], input="", capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(
+        "Welcome back. Here is where you were.\n\nHere is what to do now.\nIf you are being followed on foot"
+    )
