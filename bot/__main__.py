@@ -10,9 +10,10 @@ import sys
 from collections.abc import Sequence
 
 from bot.diagnostics import InvalidFlows
+from bot.graph import write_diagrams
 from bot.program import check
 from bot.service import ChatService
-from bot.settings import Settings, SettingsError
+from bot.settings import PROJECT_ROOT, Settings, SettingsError
 from bot.terminal import run_terminal
 
 
@@ -23,8 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check"],
-        help="run the bot (default; terminal chat unless TELEGRAM_BOT_TOKEN is set), or check the flows and content",
+        choices=["run", "check", "graph"],
+        help="run the bot (the default), check the flows and content, or draw the flows into docs/flows/",
     )
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
@@ -36,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "check":
         return check_command(settings)
+    if args.command == "graph":
+        return graph_command(settings)
     return run_command(settings)
 
 
@@ -52,6 +55,16 @@ def check_command(settings: Settings) -> int:
         f"OK: {len(program.flows.flows)} flows, {nodes} nodes, "
         f"{len(program.content.helplines)} helplines, {len(program.content.templates.sources)} templates."
     )
+    return 0
+
+
+def graph_command(settings: Settings) -> int:
+    """Write a Mermaid diagram of each flow into docs/flows/."""
+    program, problems = check(settings.flows_dir, settings.content_dir)
+    if problems:
+        return check_command(settings)
+    for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
+        print(path)
     return 0
 
 

@@ -76,7 +76,7 @@ def test_text_at_a_button_node_asks_to_pick_one(program: Program) -> None:
 
 
 def test_typing_a_label_picks_that_option(program: Program) -> None:
-    state, _ = run(program, [Command("start"), Text("How this guide works")])
+    state, _ = run(program, [Command("start"), Text("About this guide")])
     assert state.node == "help.about"
 
 
