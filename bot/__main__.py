@@ -70,6 +70,12 @@ def graph_command(settings: Settings) -> int:
 
 def run_command(settings: Settings) -> int:
     """Start the bot; refuse to start on invalid flows, saying why."""
+    if settings.telegram_token:
+        print(
+            "TELEGRAM_BOT_TOKEN is set, but this version has only the terminal chat. Unset it to chat here.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         return asyncio.run(_run_terminal(settings))
     except InvalidFlows as error:
