@@ -23,6 +23,7 @@ SYSTEM_TEMPLATES = (
     "system.unknown_command",
     "system.empty_answer",
     "system.stale_button",
+    "system.unsupported",
     "system.loop",
     "system.resume",
     "system.button_danger",

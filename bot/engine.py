@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot import words
-from bot.events import Choose, Command, Event, Resume, Text
+from bot.events import Choose, Command, Event, Resume, Text, Unsupported
 from bot.flow_model import Node
 from bot.outputs import AskText, Button, Buttons, HelplineCard, Message, Output
 from bot.program import Program
@@ -43,6 +43,9 @@ class _Turn:
             self.text(event.text)
         elif isinstance(event, Resume):
             self.resume()
+        elif isinstance(event, Unsupported):
+            self.say("system.unsupported")
+            self.reprompt()
 
     # Events ---------------------------------------------------------------
 

@@ -33,7 +33,14 @@ class Resume:
     """The person came back (for example after a restart): show where they are."""
 
 
-Event = Text | Choose | Command | Resume
+@dataclass(frozen=True)
+class Unsupported:
+    """Something the bot cannot read here, such as a sticker, a location or a poll."""
+
+    kind: str
+
+
+Event = Text | Choose | Command | Resume | Unsupported
 
 
 def parse_text(text: str) -> Text | Command:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from weakref import WeakValueDictionary
 
 from bot import engine
@@ -44,13 +45,41 @@ class ChatService:
         """Tell whether this person has talked to the bot before."""
         return await self.store.load_state(self.pseudonymiser.key(platform, user_id)) is not None
 
-    async def handle(self, platform: str, user_id: str | int, event: Event) -> Sequence[Output]:
-        """Run one event for one person, one at a time per person; state is saved before returning."""
+    async def handle(
+        self, platform: str, user_id: str | int, event: Event, update_ref: str | None = None
+    ) -> Sequence[Output] | None:
+        """Run one event for one person, one at a time per person; state is saved before returning.
+
+        With an update reference, an update seen before changes nothing and returns None.
+        """
         key = self.pseudonymiser.key(platform, user_id)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            state = await self.store.load_state(key) or ConversationState()
-            new_state, outputs = engine.step(self.program, state, event)
-            await self.store.save_state(key, new_state)
-        log.debug("turn done: %s -> %s", type(event).__name__, new_state.node)
+
+        def turn(state: ConversationState | None) -> tuple[ConversationState, list[Output]]:
+            return engine.step(self.program, state or ConversationState(), event)
+
+        async with self._lock_for(key):
+            fresh, outputs = await self.store.apply_turn(key, update_ref, turn)
+        if not fresh:
+            log.info("update already handled; skipped")
+            return None
         return outputs
+
+    def _lock_for(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    async def remember_messages(
+        self, platform: str, user_id: str | int, messages: Iterable[tuple[int, datetime]]
+    ) -> None:
+        """Keep the ids of messages in a person's chat (never their content) so they can be cleared."""
+        await self.store.track_messages(self.pseudonymiser.key(platform, user_id), messages)
+
+    async def remembered_messages(self, platform: str, user_id: str | int) -> list[tuple[int, datetime]]:
+        """Return the message ids kept for a person's chat, with when each was sent."""
+        return await self.store.tracked_messages(self.pseudonymiser.key(platform, user_id))
+
+    async def forget_messages(self, platform: str, user_id: str | int, message_ids: Iterable[int]) -> None:
+        """Stop keeping message ids that were deleted or can no longer be."""
+        await self.store.untrack_messages(self.pseudonymiser.key(platform, user_id), message_ids)

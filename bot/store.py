@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
 from bot.state import ConversationState
+
+T = TypeVar("T")
+UPDATE_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an update
 
 DATABASE_FILE = "bot.db"
 
@@ -20,6 +27,19 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE TABLE handled_updates (
+        update_ref TEXT PRIMARY KEY,
+        handled_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX handled_updates_by_time ON handled_updates (handled_at);
+    CREATE TABLE chat_messages (
+        key TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (key, message_id)
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -29,6 +49,18 @@ class Store:
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self._lock = asyncio.Lock()  # one connection: transactions must not interleave
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
 
     @classmethod
     async def open(cls, data_dir: Path) -> Store:
@@ -79,15 +111,81 @@ class Store:
 
     async def load_state(self, key: str) -> ConversationState | None:
         """Return a person's saved state, or None when they have none."""
+        async with self._lock:
+            return await self._load_state(key)
+
+    async def _load_state(self, key: str) -> ConversationState | None:
         async with self._db.execute("SELECT state FROM conversations WHERE key = ?", (key,)) as cursor:
             row = await cursor.fetchone()
         return ConversationState.from_json(row[0]) if row else None
 
     async def save_state(self, key: str, state: ConversationState) -> None:
         """Save a person's state, committed before this returns."""
-        now = datetime.now(UTC).isoformat()
+        async with self._transaction():
+            await self._save_state(key, state)
+
+    async def _save_state(self, key: str, state: ConversationState) -> None:
         await self._db.execute(
             "INSERT INTO conversations (key, state, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            (key, state.to_json(), now),
+            (key, state.to_json(), _now()),
         )
+
+    async def apply_turn(
+        self, key: str, update_ref: str | None, turn: Callable[[ConversationState | None], tuple[ConversationState, T]]
+    ) -> tuple[bool, T | None]:
+        """Run ``turn`` on a person's state and save the result in one transaction.
+
+        The update reference is recorded in the same transaction, so an update delivered twice takes
+        effect once: the second time nothing runs and ``(False, None)`` comes back.
+        """
+        async with self._transaction():
+            if update_ref is not None:
+                async with self._db.execute(
+                    "SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,)
+                ) as cursor:
+                    if await cursor.fetchone():
+                        return False, None
+                await self._db.execute(
+                    "INSERT INTO handled_updates (update_ref, handled_at) VALUES (?, ?)", (update_ref, _now())
+                )
+            new_state, result = turn(await self._load_state(key))
+            await self._save_state(key, new_state)
+        return True, result
+
+    async def forget_old_updates(self, now: datetime | None = None) -> int:
+        """Drop update references older than any redelivery; return how many went."""
+        cutoff = ((now or datetime.now(UTC)) - UPDATE_MEMORY).isoformat()
+        async with self._transaction():
+            cursor = await self._db.execute("DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,))
+            return cursor.rowcount
+
+    async def track_messages(self, key: str, messages: Iterable[tuple[int, datetime]]) -> None:
+        """Remember the ids of messages in a person's chat, so they can be cleared later."""
+        rows = [(key, message_id, sent_at.astimezone(UTC).isoformat()) for message_id, sent_at in messages]
+        if rows:
+            async with self._transaction():
+                await self._db.executemany(
+                    "INSERT OR IGNORE INTO chat_messages (key, message_id, sent_at) VALUES (?, ?, ?)", rows
+                )
+
+    async def tracked_messages(self, key: str) -> list[tuple[int, datetime]]:
+        """Return the tracked message ids of a person's chat with when each was sent, oldest first."""
+        async with (
+            self._lock,
+            self._db.execute(
+                "SELECT message_id, sent_at FROM chat_messages WHERE key = ? ORDER BY message_id", (key,)
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return [(int(row[0]), datetime.fromisoformat(row[1])) for row in rows]
+
+    async def untrack_messages(self, key: str, message_ids: Iterable[int]) -> None:
+        """Forget message ids that were deleted or can no longer be."""
+        rows = [(key, message_id) for message_id in message_ids]
+        async with self._transaction():
+            await self._db.executemany("DELETE FROM chat_messages WHERE key = ? AND message_id = ?", rows)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

@@ -55,7 +55,7 @@ class TerminalChat:
 
     async def send(self, event: Event) -> None:
         """Run one event and write the reply."""
-        outputs = await self.service.handle(PLATFORM, self.user, event)
+        outputs = await self.service.handle(PLATFORM, self.user, event) or ()
         self.buttons = buttons_of(outputs) or self.buttons
         self.write(render_reply(outputs) + "\n\n")
 
