@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from bot.diagnostics import InvalidFlows
 from bot.graph import write_diagrams
-from bot.program import check
+from bot.logs import setup_logging
+from bot.program import Program, check, load_program
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
 from bot.terminal import run_terminal
@@ -34,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuration problem: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(settings.log_level, [settings.telegram_token or "", settings.webhook_secret or ""])
     if args.command == "check":
         return check_command(settings)
     if args.command == "graph":
@@ -69,15 +70,12 @@ def graph_command(settings: Settings) -> int:
 
 
 def run_command(settings: Settings) -> int:
-    """Start the bot; refuse to start on invalid flows, saying why."""
-    if settings.telegram_token:
-        print(
-            "TELEGRAM_BOT_TOKEN is set, but this version has only the terminal chat. Unset it to chat here.",
-            file=sys.stderr,
-        )
-        return 2
+    """Start the bot (Telegram with a token, else the terminal); refuse to start on invalid flows, saying why."""
     try:
-        return asyncio.run(_run_terminal(settings))
+        program = load_program(settings.flows_dir, settings.content_dir)
+        if settings.telegram_token:
+            return asyncio.run(_run_telegram(settings, program))
+        return asyncio.run(_run_terminal(settings, program))
     except InvalidFlows as error:
         print("The bot will not start: the flows have problems.", file=sys.stderr)
         for problem in error.diagnostics:
@@ -87,12 +85,22 @@ def run_command(settings: Settings) -> int:
         return 130
 
 
-async def _run_terminal(settings: Settings) -> int:
-    service = await ChatService.open(settings)
+async def _run_terminal(settings: Settings, program: Program) -> int:
+    service = await ChatService.open(settings, program)
     try:
         await run_terminal(service)
     finally:
         await service.close()
+    return 0
+
+
+async def _run_telegram(settings: Settings, program: Program) -> int:
+    from bot.tg.app import TelegramBot  # only load python-telegram-bot when it is used
+    from bot.tg.runner import serve
+
+    mode = "webhook" if settings.webhook_url else "long polling"
+    logging.getLogger(__name__).info("starting on Telegram (%s)", mode)
+    await serve(TelegramBot(settings, program).build(), settings)
     return 0
 
 

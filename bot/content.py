@@ -17,19 +17,28 @@ from bot.yaml_source import YamlReader, read_text
 
 HELPLINE_KEYS = {"id", "name", "number", "for", "hours", "source"}
 
-# Templates the engine itself uses, whatever the flows say.
-SYSTEM_TEMPLATES = (
-    "system.pick_one",
-    "system.unknown_command",
-    "system.empty_answer",
-    "system.stale_button",
-    "system.unsupported",
-    "system.loop",
-    "system.resume",
-    "system.button_danger",
-    "system.button_menu",
-    "system.button_back",
-)
+# Templates the engine and the adapters use whatever the flows say, with the variables each gets.
+SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
+    "system.pick_one": {},
+    "system.unknown_command": {},
+    "system.empty_answer": {},
+    "system.stale_button": {},
+    "system.unsupported": {},
+    "system.loop": {},
+    "system.resume": {},
+    "system.button_danger": {},
+    "system.button_menu": {},
+    "system.button_back": {},
+    "terminal.clear": {},
+    "terminal.exit": {},
+    "telegram.cleared": {"removed": 3, "kept": 1},
+    "telegram.exit": {},
+    "telegram.flood": {},
+    "telegram.edited": {},
+    "telegram.private_only": {},
+    "telegram.error": {},
+    **{f"telegram.command_{name}": {} for name in ("start", "menu", "help", "clear", "exit")},
+}
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from bot import words
 from bot.events import Choose, Command, Event, Resume, Text, Unsupported
-from bot.flow_model import Node
-from bot.outputs import AskText, Button, Buttons, HelplineCard, Message, Output
+from bot.flow_model import PLATFORM_COMMANDS, Node
+from bot.outputs import AskText, Button, Buttons, HelplineCard, Message, Output, PlatformAction
 from bot.program import Program
 from bot.state import ConversationState
 
@@ -58,6 +58,9 @@ class _Turn:
             self.go(self.start_of(name))
         elif name == "back":
             self.back()
+        elif name in PLATFORM_COMMANDS:
+            self.outputs.append(PlatformAction(name))
+            self.reprompt()
         elif name in self.program.commands:
             self.go(self.start_of(self.program.commands[name]))
             if event.argument and self.current is not None and self.current.ask:
@@ -74,7 +77,10 @@ class _Turn:
             return
         option = node.options[event.index]
         self.state = self.state.with_slots(option.sets)
-        self.go(option.go)
+        if option.go.startswith("/"):
+            self.command(Command(option.go[1:]))
+        else:
+            self.go(option.go)
 
     def text(self, text: str) -> None:
         said = words.words(text)

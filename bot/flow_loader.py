@@ -168,5 +168,5 @@ def _load_intents(reader: YamlReader, flow_id: str, node: yaml.Node | None) -> l
 
 
 def qualify(flow_id: str, target: str) -> str:
-    """Return a target as ``flow.node``: a bare node name means a node of the same flow."""
-    return target if "." in target else f"{flow_id}.{target}"
+    """Return a target as ``flow.node``: a bare node name means a node of the same flow; ``/name`` is a command."""
+    return target if "." in target or target.startswith("/") else f"{flow_id}.{target}"

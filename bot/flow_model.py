@@ -8,6 +8,9 @@ from types import MappingProxyType
 
 # Flows the engine relies on: the welcome, the menu, emergency help and the help page.
 REQUIRED_FLOWS = ("start", "menu", "danger", "help")
+# Commands the engine handles itself, and those it hands to the platform adapter.
+BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
+PLATFORM_COMMANDS = ("clear", "exit")
 
 
 @dataclass(frozen=True, order=True)
@@ -83,9 +86,10 @@ class Node:
         return Source(self.source.path, line) if line is not None else self.source
 
     def targets(self) -> Iterator[tuple[str, Source]]:
-        """Yield every node this one can lead to, with where the link was written."""
+        """Yield every node this one can lead to, with where the link was written (commands excluded)."""
         for option in self.options:
-            yield option.go, option.source
+            if not option.go.startswith("/"):
+                yield option.go, option.source
         if self.next is not None:
             yield self.next, self.where("next")
         if self.branch is not None:

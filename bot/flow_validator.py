@@ -8,12 +8,11 @@ from pathlib import Path
 import jinja2
 
 from bot import words
-from bot.content import Content
+from bot.content import SYSTEM_TEMPLATES, Content
 from bot.diagnostics import Diagnostic
-from bot.flow_model import REQUIRED_FLOWS, FlowSet, Node, Source
+from bot.flow_model import BUILTIN_COMMANDS, PLATFORM_COMMANDS, REQUIRED_FLOWS, FlowSet, Node, Source
 from bot.templates import FORMATS, UnknownHelpline
 
-BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
 MAX_MESSAGE_CHARS = 900  # about one phone screen
 MAX_LABEL_CHARS = 40  # longer button labels are cut off in chat apps
 SAMPLE_SLOT_VALUE = "sample"
@@ -69,6 +68,10 @@ def _references(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
         for target, where in node.targets():
             if target not in flows.nodes:
                 yield Diagnostic(where, "UNKNOWN_TARGET", f"'{node.id}' goes to '{target}', which does not exist")
+        commands = {*BUILTIN_COMMANDS, *PLATFORM_COMMANDS, *flows.command_flows()}
+        for option in node.options:
+            if option.go.startswith("/") and option.go[1:] not in commands:
+                yield Diagnostic(option.source, "UNKNOWN_TARGET", f"'{option.go}' is not a command the bot knows")
         yield from _content_references(node, content)
         for case in node.branch.cases if node.branch is not None else ():
             for slot in case.when:
@@ -146,6 +149,10 @@ def _automatic_loops(flows: FlowSet) -> Iterator[Diagnostic]:
 
 def _renders(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
     sample = {"slots": dict.fromkeys(slot_names(flows), SAMPLE_SLOT_VALUE)}
+    for template_id, variables in SYSTEM_TEMPLATES.items():
+        if template_id in content.templates:
+            where = content.templates.sources[template_id].source
+            yield from _render_check(content, template_id, {**sample, **variables}, where, MAX_MESSAGE_CHARS)
     for node in flows.nodes.values():
         if node.say is not None and node.say in content.templates:
             variables = {**sample, **node.variables}
@@ -194,7 +201,7 @@ def _commands(flows: FlowSet) -> Iterator[Diagnostic]:
     owners: dict[str, str] = {}
     for flow in flows.flows.values():
         for command in flow.commands:
-            if command in BUILTIN_COMMANDS or command in owners:
+            if command in BUILTIN_COMMANDS or command in PLATFORM_COMMANDS or command in owners:
                 owner = owners.get(command, "the engine")
                 yield Diagnostic(flow.source, "DUPLICATE_ID", f"command '/{command}' already belongs to {owner}")
             owners.setdefault(command, flow.id)

@@ -48,4 +48,11 @@ class AskText:
     slot: str
 
 
-Output = Message | HelplineCard | Buttons | AskText
+@dataclass(frozen=True)
+class PlatformAction:
+    """Something only the adapter can do, such as clearing the chat; it says the outcome itself."""
+
+    name: str
+
+
+Output = Message | HelplineCard | Buttons | AskText | PlatformAction

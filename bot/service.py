@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from weakref import WeakValueDictionary
@@ -30,9 +31,9 @@ class ChatService:
         self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     @classmethod
-    async def open(cls, settings: Settings) -> ChatService:
-        """Load and check the flows, then open the store; raises InvalidFlows on bad flows."""
-        program = load_program(settings.flows_dir, settings.content_dir)
+    async def open(cls, settings: Settings, program: Program | None = None) -> ChatService:
+        """Load and check the flows (unless given), then open the store; raises InvalidFlows on bad flows."""
+        program = program or load_program(settings.flows_dir, settings.content_dir)
         secret = load_or_create_secret(settings.data_dir)
         store = await Store.open(settings.data_dir)
         return cls(program, store, Pseudonymiser(secret))
@@ -57,11 +58,14 @@ class ChatService:
         def turn(state: ConversationState | None) -> tuple[ConversationState, list[Output]]:
             return engine.step(self.program, state or ConversationState(), event)
 
+        started = time.perf_counter()
         async with self._lock_for(key):
             fresh, outputs = await self.store.apply_turn(key, update_ref, turn)
         if not fresh:
             log.info("update already handled; skipped")
             return None
+        # Never log text, ids or where the person is: only what kind of event it was and how long it took.
+        log.debug("handled %s in %.1f ms", type(event).__name__, (time.perf_counter() - started) * 1000)
         return outputs
 
     def _lock_for(self, key: str) -> asyncio.Lock:

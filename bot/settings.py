@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret token
 
 
 class SettingsError(ValueError):
@@ -23,6 +25,11 @@ class Settings:
     content_dir: Path
     telegram_token: str | None
     log_level: str
+    telegram_api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -31,10 +38,24 @@ class Settings:
         level = env.get("BOT_LOG_LEVEL", "INFO").upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+        webhook_url = env.get("TELEGRAM_WEBHOOK_URL") or None
+        webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
+        if webhook_url and not webhook_secret:
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is")
+        if webhook_secret and not SECRET_TOKEN.fullmatch(webhook_secret):
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        port = env.get("TELEGRAM_WEBHOOK_PORT") or "8443"
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingsError(f"TELEGRAM_WEBHOOK_PORT must be a port number, not {port!r}")
         return cls(
             data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
             flows_dir=Path(env.get("BOT_FLOWS_DIR") or PROJECT_ROOT / "flows"),
             content_dir=Path(env.get("BOT_CONTENT_DIR") or PROJECT_ROOT / "content"),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             log_level=level,
+            telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "").rstrip("/") or None,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=int(port),
         )

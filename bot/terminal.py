@@ -9,21 +9,24 @@ from typing import TextIO
 
 from bot import words
 from bot.events import Event, Resume, parse_text
-from bot.outputs import AskText, Button, Output
+from bot.outputs import AskText, Button, Output, PlatformAction
 from bot.plain_text import body_text, buttons_of, numbered
 from bot.service import ChatService
+from bot.templates import TemplateLibrary
 
 PLATFORM = "terminal"
 LOCAL_USER = "local"
 INTERACTIVE_HINT = "(Type a number to choose, or write a message. Ctrl-D leaves; your place is kept.)"
 
 
-def render_reply(outputs: Sequence[Output]) -> str:
+def render_reply(outputs: Sequence[Output], templates: TemplateLibrary | None = None) -> str:
     """Write one reply as plain text: the messages, then the options numbered on their own lines."""
     parts = [body_text(outputs)]
+    for action in (o for o in outputs if isinstance(o, PlatformAction)):
+        parts.append(templates.render(f"terminal.{action.name}", {}) if templates else "")
     if any(isinstance(o, AskText) for o in outputs):
         parts.append("(Type your answer.)")
-    if buttons := buttons_of(outputs):
+    if (buttons := buttons_of(outputs)) and PlatformAction("exit") not in outputs:
         parts.append(numbered(buttons))
     return "\n\n".join(p for p in parts if p)
 
@@ -48,6 +51,7 @@ class TerminalChat:
         self.write = write
         self.user = user
         self.buttons: Sequence[Button] = ()
+        self.finished = False
 
     async def open(self) -> None:
         """Greet a new person, or show a returning one where they were."""
@@ -57,13 +61,16 @@ class TerminalChat:
         """Run one event and write the reply."""
         outputs = await self.service.handle(PLATFORM, self.user, event) or ()
         self.buttons = buttons_of(outputs) or self.buttons
-        self.write(render_reply(outputs) + "\n\n")
+        self.finished = PlatformAction("exit") in outputs
+        self.write(render_reply(outputs, self.service.program.content.templates) + "\n\n")
 
     async def run(self, lines: Iterable[str]) -> None:
         """Open the chat and answer each line in turn."""
         await self.open()
         for line in lines:
             await self.send(event_for(line.rstrip("\r\n"), self.buttons))
+            if self.finished:
+                break
 
 
 async def run_terminal(service: ChatService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
@@ -85,3 +92,5 @@ async def run_terminal(service: ChatService, stdin: TextIO = sys.stdin, stdout: 
         if not line:
             break
         await chat.send(event_for(line.rstrip("\r\n"), chat.buttons))
+        if chat.finished:
+            break

@@ -101,7 +101,8 @@ def make_project(tmp_path: Path) -> ProjectMaker:
                 (flows_dir / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         shutil.copy(CONTENT / "helplines.yaml", content_dir / "helplines.yaml")
         shutil.copy(CONTENT / "emergency_words.yaml", content_dir / "emergency_words.yaml")
-        shutil.copy(CONTENT / "templates" / "system.yaml", content_dir / "templates" / "system.yaml")
+        for shared in ("system.yaml", "telegram.yaml"):
+            shutil.copy(CONTENT / "templates" / shared, content_dir / "templates" / shared)
         merged = {**MINIMAL_TEMPLATES, **(templates or {})}
         body = "".join(f"{key}: {value}\n" for key, value in merged.items())
         (content_dir / "templates" / "t.yaml").write_text(body, encoding="utf-8")

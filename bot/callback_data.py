@@ -1,0 +1,45 @@
+"""Button payloads for chat platforms: small, versioned, and checked when they come back."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.events import Choose, Command
+from bot.flow_model import Node
+from bot.program import Program
+
+VERSION = "1"
+BUTTON_COMMANDS = frozenset({"menu", "danger", "back", "clear", "exit"})
+STALE = Choose("", -1)  # the engine answers this with "that button is from an older message"
+
+
+def node_signature(node: Node) -> str:
+    """Return a short hash of a node and its options: it changes whenever the buttons would."""
+    options = "|".join(f"{o.label}>{o.go}" for o in node.options)
+    return hashlib.sha256(f"{node.id}|{options}".encode()).hexdigest()[:12]
+
+
+class CallbackCodec:
+    """Encode button events into at most 64 bytes, and decode them, refusing anything forged or stale."""
+
+    def __init__(self, program: Program) -> None:
+        self._nodes = {node_signature(node): node for node in program.flows.nodes.values()}
+        self._signatures = {node.id: signature for signature, node in self._nodes.items()}
+
+    def encode(self, event: Choose | Command) -> str:
+        """Return the payload for a button."""
+        if isinstance(event, Command):
+            return f"{VERSION}:k:{event.name}"
+        return f"{VERSION}:o:{self._signatures[event.node]}:{event.index}"
+
+    def decode(self, data: str | None) -> Choose | Command:
+        """Return the event a payload stands for, or STALE when it is old, forged or malformed."""
+        parts = (data or "").split(":")
+        if len(parts) == 3 and parts[:2] == [VERSION, "k"] and parts[2] in BUTTON_COMMANDS:
+            return Command(parts[2])
+        if len(parts) == 4 and parts[:2] == [VERSION, "o"] and parts[3].isdigit():
+            node = self._nodes.get(parts[2])
+            index = int(parts[3])
+            if node is not None and index < len(node.options):
+                return Choose(node.id, index)
+        return STALE

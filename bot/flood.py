@@ -1,0 +1,64 @@
+"""A per-person flood limit: a token bucket that warns once, then stays quiet until it refills."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Verdict(Enum):
+    """What to do with one incoming message."""
+
+    ALLOW = "allow"
+    WARN = "warn"  # over the limit: say so once
+    DROP = "drop"  # still over the limit: stay quiet
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+    warned: bool = False
+
+
+class FloodGuard:
+    """Allow bursts of ``capacity`` messages per person, refilling at ``per_second``."""
+
+    def __init__(
+        self,
+        capacity: float = 10,
+        per_second: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_people: int = 50_000,
+    ) -> None:
+        self.capacity = capacity
+        self.per_second = per_second
+        self.clock = clock
+        self.max_people = max_people
+        self._buckets: dict[str, _Bucket] = {}
+
+    def check(self, key: str) -> Verdict:
+        """Take one token for this person and say whether the message may go on."""
+        now = self.clock()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) >= self.max_people:
+                self._forget_full(now)
+            bucket = self._buckets[key] = _Bucket(self.capacity, now)
+        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.per_second)
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            bucket.warned = False
+            return Verdict.ALLOW
+        if bucket.warned:
+            return Verdict.DROP
+        bucket.warned = True
+        return Verdict.WARN
+
+    def _forget_full(self, now: float) -> None:
+        """Drop people whose bucket has refilled: they would start full anyway. Keeps memory bounded."""
+        refill = self.capacity / self.per_second
+        self._buckets = {k: b for k, b in self._buckets.items() if now - b.updated < refill}

@@ -1,0 +1,250 @@
+"""The bot on Telegram: a python-telegram-bot Application whose handlers hand events to the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.callback_data import CallbackCodec
+from bot.events import Event, Unsupported, parse_text
+from bot.flood import FloodGuard, Verdict
+from bot.outputs import Output, PlatformAction
+from bot.program import Program
+from bot.service import ChatService
+from bot.settings import Settings
+from bot.tg.processor import PerChatUpdateProcessor
+from bot.tg.render import is_sensitive, keyboard, reply_texts
+
+PLATFORM = "telegram"
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)  # Telegram deletes only younger messages
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+SEND_ATTEMPTS = 4
+COMMANDS = ("start", "menu", "help", "clear", "exit")
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class TelegramBot:
+    """Wire Telegram updates to the chat service, and the service's outputs back to Telegram."""
+
+    def __init__(
+        self, settings: Settings, program: Program, flood: FloodGuard | None = None, retry_delay: float = 0.5
+    ) -> None:
+        self.settings = settings
+        self.program = program
+        self.codec = CallbackCodec(program)
+        self.flood = flood or FloodGuard()
+        self.retry_delay = retry_delay
+        self._service: ChatService | None = None
+
+    @property
+    def service(self) -> ChatService:
+        """Return the open chat service (opened in post_init)."""
+        if self._service is None:
+            raise RuntimeError("the store is not open yet")
+        return self._service
+
+    def text(self, template: str, **variables: object) -> str:
+        """Render one of the adapter's own templates."""
+        return self.program.content.templates.render(template, variables)
+
+    def build(self) -> Application:  # type: ignore[type-arg]
+        """Build the Application: rate limiter, per-chat ordering, handlers, and store lifecycle hooks."""
+        builder = (
+            ApplicationBuilder()
+            .token(self.settings.telegram_token or "")
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .concurrent_updates(PerChatUpdateProcessor())
+            .post_init(self._post_init)
+            .post_shutdown(self._post_shutdown)
+        )
+        if base := self.settings.telegram_api_base_url:
+            builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        app = builder.build()
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self.on_edited))
+        app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, self.on_group))
+        app.add_handler(MessageHandler(filters.ChatType.PRIVATE, self.on_message))
+        app.add_handler(CallbackQueryHandler(self.on_callback))
+        app.add_handler(ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_error_handler(self.on_error)
+        return app
+
+    async def _post_init(self, app: Application) -> None:  # type: ignore[type-arg]
+        self._service = await ChatService.open(self.settings, self.program)
+        await self.service.store.forget_old_updates()
+        commands = [BotCommand(name, self.text(f"telegram.command_{name}")) for name in COMMANDS]
+        await app.bot.set_my_commands(commands)
+
+    async def _post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
+        if self._service is not None:
+            await self._service.close()
+            self._service = None
+
+    # Handlers -----------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: Context) -> None:
+        """Handle a message in a private chat."""
+        message, user = update.message, update.effective_user
+        if message is None or user is None or not await self._admit(user.id, message.chat_id, context):
+            return
+        await self.service.remember_messages(PLATFORM, user.id, [(message.message_id, message.date)])
+        await self._run(update, user.id, message.chat_id, self.event_for(message), context)
+
+    async def on_callback(self, update: Update, context: Context) -> None:
+        """Handle a button press: always answer the query, then treat it like any other event."""
+        query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+        if query is None:
+            return
+        await self._quietly(query.answer())
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return
+        if await self._admit(user.id, chat.id, context):
+            await self._run(update, user.id, chat.id, self.codec.decode(query.data), context)
+
+    async def on_edited(self, update: Update, context: Context) -> None:
+        """Say that edits are not seen (a note keeps what was first sent)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            return
+        if await self._admit(user.id, chat.id, context):
+            await self._send(context, user.id, chat.id, [self.text("telegram.edited")])
+
+    async def on_group(self, update: Update, context: Context) -> None:
+        """Say the bot is for private chats only, then leave the group or channel."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+            await self._quietly(context.bot.send_message(chat.id, self.text("telegram.private_only")))
+        await self._quietly(context.bot.leave_chat(chat.id))
+
+    async def on_membership(self, update: Update, context: Context) -> None:
+        """Leave any group or channel the bot is added to."""
+        member = update.my_chat_member
+        if (
+            member
+            and member.chat.type != ChatType.PRIVATE
+            and member.new_chat_member.status in ("member", "administrator")
+        ):
+            await self.on_group(update, context)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the error's kind only (never text, ids, the token or file URLs), and tell the person."""
+        log.error("error while handling an update: %s", type(context.error).__name__)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            await self._quietly(context.bot.send_message(chat.id, self.text("telegram.error")))
+
+    # Turns --------------------------------------------------------------------
+
+    def event_for(self, message: Message) -> Event:
+        """Turn a message into an engine event: text and commands, or something unsupported."""
+        if message.text is not None:
+            return parse_text(message.text)
+        attachment = message.effective_attachment
+        kind = type(attachment).__name__.lower() if attachment is not None else "other"
+        return Unsupported(kind)
+
+    async def _admit(self, user_id: int, chat_id: int, context: Context) -> bool:
+        verdict = self.flood.check(self.service.pseudonymiser.key(PLATFORM, user_id))
+        if verdict is Verdict.WARN:
+            await self._send(context, user_id, chat_id, [self.text("telegram.flood")])
+        return verdict is Verdict.ALLOW
+
+    async def _run(self, update: Update, user_id: int, chat_id: int, event: Event, context: Context) -> None:
+        outputs = await self.service.handle(PLATFORM, user_id, event, update_ref=f"{PLATFORM}:{update.update_id}")
+        if outputs is None:
+            return  # this update was handled before: it changes nothing and sends nothing
+        before = ""
+        for action in (o for o in outputs if isinstance(o, PlatformAction)):
+            before = await self._perform(action.name, user_id, chat_id, context)
+        if PlatformAction("exit") in outputs:
+            await self._send(context, user_id, chat_id, [before])
+            return
+        await self._send(context, user_id, chat_id, reply_texts(outputs, before), outputs)
+
+    async def _perform(self, action: str, user_id: int, chat_id: int, context: Context) -> str:
+        removed, kept = await self._clear_chat(user_id, chat_id, context)
+        if action == "exit":
+            await self.service.handle(PLATFORM, user_id, parse_text("/start"))  # start afresh next time
+            return self.text("telegram.exit")
+        return self.text("telegram.cleared", removed=removed, kept=kept)
+
+    async def _clear_chat(self, user_id: int, chat_id: int, context: Context) -> tuple[int, int]:
+        """Delete every tracked message young enough to delete; return (removed, too old to remove)."""
+        tracked = await self.service.remembered_messages(PLATFORM, user_id)
+        cutoff = datetime.now(UTC) - DELETE_WINDOW
+        young = [message_id for message_id, sent in tracked if sent >= cutoff]
+        removed = 0
+        for start in range(0, len(young), DELETE_BATCH):
+            batch = young[start : start + DELETE_BATCH]
+            if await self._quietly(context.bot.delete_messages(chat_id, batch)):
+                removed += len(batch)
+        await self.service.forget_messages(PLATFORM, user_id, [message_id for message_id, _ in tracked])
+        return removed, len(tracked) - len(young)
+
+    async def _send(
+        self, context: Context, user_id: int, chat_id: int, texts: Sequence[str], outputs: Sequence[Output] = ()
+    ) -> None:
+        markup = keyboard(outputs, self.codec)
+        protect = is_sensitive(outputs)
+        texts = [t for t in texts if t.strip()] or ([self.text("system.pick_one")] if markup else [])
+        sent = []
+        for index, text in enumerate(texts):
+            last = index == len(texts) - 1
+            message = await self._retrying(
+                lambda text=text, last=last: context.bot.send_message(  # type: ignore[misc]
+                    chat_id, text, reply_markup=markup if last else None, protect_content=protect
+                )
+            )
+            sent.append((message.message_id, message.date))
+        await self.service.remember_messages(PLATFORM, user_id, sent)
+
+    async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Retry network failures with backoff; 429s are retried by the rate limiter."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await call()
+            except (BadRequest, Forbidden):
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                log.warning("network error talking to Telegram; retry %d", attempt)
+                await asyncio.sleep(self.retry_delay * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _quietly(self, call: Awaitable[Any]) -> bool:
+        """Await a call whose failure should not stop the turn; log its kind only."""
+        try:
+            await call
+        except TelegramError as error:
+            log.warning("Telegram refused a call: %s", type(error).__name__)
+            return False
+        return True
+
+
+def webhook_path(settings: Settings) -> str:
+    """Return the local path the webhook listens on: the path of the public webhook URL."""
+    return urlparse(settings.webhook_url or "").path.strip("/")

@@ -1,0 +1,295 @@
+"""The real python-telegram-bot Application, end to end over HTTP against a fake Bot API server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from telegram.ext import Application
+
+from bot.logs import QUIET_LIBRARIES, setup_logging
+from bot.program import Program
+from bot.settings import Settings
+from bot.store import DATABASE_FILE
+from bot.tg.app import PLATFORM, TelegramBot
+from bot.tg.runner import start, stop
+from tests.fake_telegram import FakeTelegram
+
+ALICE = 7770001234
+BOB = 7770005678
+
+
+@dataclass
+class Running:
+    fake: FakeTelegram
+    bot: TelegramBot
+    app: Application  # type: ignore[type-arg]
+    settings: Settings
+
+
+def make_settings(tmp_path: Path, fake: FakeTelegram, **extra: str) -> Settings:
+    env = {
+        "BOT_DATA_DIR": str(tmp_path / "data"),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        **extra,
+    }
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def running(fake: FakeTelegram, program: Program, tmp_path: Path) -> AsyncIterator[Running]:
+    settings = make_settings(tmp_path, fake)
+    bot = TelegramBot(settings, program, retry_delay=0.01)
+    app = bot.build()
+    await start(app, settings, poll_timeout=1)
+    yield Running(fake, bot, app, settings)
+    await stop(app)
+
+
+async def say(running: Running, user: int, text: str) -> str:
+    """Send a message and return the bot's next reply text."""
+    before = len(running.fake.sent(user))
+    await running.fake.push(running.fake.message(user, text))
+    await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
+    return str(running.fake.sent(user)[-1].params["text"])
+
+
+async def press(running: Running, user: int, label: str) -> str:
+    """Press the button with this label on the last message, and return the reply."""
+    last = running.fake.sent(user)[-1]
+    data = dict(running.fake.buttons(last))[label]
+    before = len(running.fake.sent(user))
+    await running.fake.push(running.fake.press(user, data))
+    await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
+    return str(running.fake.sent(user)[-1].params["text"])
+
+
+async def test_start_buttons_callback_to_a_helpline(running: Running) -> None:
+    reply = await say(running, ALICE, "/start")
+    assert reply.startswith("Hello.\n")
+    labels = [label for label, _ in running.fake.buttons(running.fake.sent(ALICE)[-1])]
+    assert labels[:3] == ["🆘 I'm in danger now", "Is this stalking?", "Who can help me"]
+    await press(running, ALICE, "Who can help me")
+    await press(running, ALICE, "Yes, Nottinghamshire")
+    await press(running, ALICE, "A partner or ex-partner")
+    reply = await press(running, ALICE, "Women's helpline")
+    assert "Call 0808 800 0340" in reply
+    last = running.fake.sent(ALICE)[-1]
+    assert last.params["protect_content"] is True  # helpline details are protected
+    answered = [c for c in running.fake.calls if c.method == "answerCallbackQuery"]
+    assert len(answered) == 4  # every callback query is answered
+
+
+async def test_commands_are_registered(running: Running) -> None:
+    registered = [c for c in running.fake.calls if c.method == "setMyCommands"]
+    assert [c["command"] for c in registered[0].params["commands"]] == ["start", "menu", "help", "clear", "exit"]
+
+
+async def test_emergency_word_in_the_middle_of_a_flow(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    await press(running, ALICE, "Is this stalking?")
+    reply = await say(running, ALICE, "he's here")
+    assert "call 999" in reply and "Call 999" in reply
+    labels = [label for label, _ in running.fake.buttons(running.fake.sent(ALICE)[-1])]
+    assert "I can't speak" in labels and "Back to where I was" in labels
+
+
+async def test_first_line_of_every_message_is_neutral(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    await press(running, ALICE, "🆘 I'm in danger now")
+    await press(running, ALICE, "Not in danger right now")
+    for call in running.fake.sent(ALICE):
+        first = call.params["text"].splitlines()[0].lower()
+        assert not any(word in first for word in ("stalk", "police", "999", "danger", "harass")), first
+
+
+async def test_same_update_delivered_twice_changes_nothing(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    update = running.fake.press(ALICE, dict(running.fake.buttons(running.fake.sent(ALICE)[-1]))["Who can help me"])
+    update_id = await running.fake.push(update)
+    await running.fake.wait_for(lambda: len(running.fake.sent(ALICE)) == 2)
+    await running.fake.push(update, update_id=update_id)  # redelivered with the same update_id
+    await say(running, ALICE, "/menu")  # a later update, so the redelivery has surely been handled
+    texts = running.fake.texts(ALICE)
+    assert len(texts) == 3
+    assert texts[1].startswith("Let's find the right people")
+    assert texts[2].startswith("What would you like to do?")
+
+
+async def test_two_chats_interleaved_keep_their_own_state(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    await say(running, BOB, "/start")
+    await press(running, ALICE, "Who can help me")
+    await press(running, BOB, "Reporting and the law")
+    await press(running, ALICE, "Yes, Nottinghamshire")
+    reply_bob = await press(running, BOB, "Report without my name")
+    reply_alice = await press(running, ALICE, "A stranger")
+    assert "Call 0800 555 111" in reply_bob
+    assert reply_alice.startswith("There are separate helplines")
+
+
+async def test_stale_or_forged_button_gets_a_graceful_answer(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    for data in ["1:o:000000000000:0", "garbage", "9:k:menu", "1:k:start"]:
+        before = len(running.fake.sent(ALICE))
+        await running.fake.push(running.fake.press(ALICE, data))
+        await running.fake.wait_for(lambda before=before: len(running.fake.sent(ALICE)) > before)
+        assert running.fake.texts(ALICE)[-1].startswith("That button is from an older message.")
+
+
+async def test_clear_deletes_exactly_the_tracked_messages_younger_than_48_hours(running: Running) -> None:
+    fake, service = running.fake, running.bot.service
+    old = datetime.now(UTC) - timedelta(hours=49)
+    await service.remember_messages(PLATFORM, ALICE, [(5, old), (6, old)])
+    start_update = fake.message(ALICE, "/start")
+    await fake.push(start_update)
+    await fake.wait_for(lambda: len(fake.sent(ALICE)) == 1)
+    clear_update = fake.message(ALICE, "/clear")
+    await fake.push(clear_update)
+    await fake.wait_for(lambda: len(fake.sent(ALICE)) == 2)
+    welcome_id = await _reply_id(fake, 0)
+    expected = {start_update["message"]["message_id"], welcome_id, clear_update["message"]["message_id"]}
+    deleted = [i for c in fake.calls if c.method == "deleteMessages" for i in c.params["message_ids"]]
+    assert sorted(deleted) == sorted(expected)
+    reply = fake.texts(ALICE)[-1]
+    assert reply.startswith("Done.\nI removed 3 messages from this chat.")
+    assert "I could not remove 2 older messages" in reply
+    assert "Delete" in reply and "Passcode" in reply
+    assert [m for m, _ in await service.remembered_messages(PLATFORM, ALICE)] == [await _reply_id(fake, 1)]
+
+
+async def _reply_id(fake: FakeTelegram, index: int) -> int:
+    """Return the message id the fake server gave to the bot's reply number ``index`` to Alice."""
+    return fake.replies[ALICE][index]
+
+
+async def test_a_429_from_the_server_is_retried(running: Running) -> None:
+    running.fake.fail_next("sendMessage", times=1, status=429, retry_after=1)
+    await running.fake.push(running.fake.message(ALICE, "/start"))
+    await running.fake.wait_for(lambda: len(running.fake.sent(ALICE)) == 2)
+    first, second = running.fake.sent(ALICE)
+    assert first.params == second.params  # the same message, sent again after the 429
+    assert running.fake.replies[ALICE] and len(running.fake.replies[ALICE]) == 1
+
+
+async def test_the_server_going_away_and_coming_back_loses_no_update(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    await running.fake.stop()
+    await running.fake.push(running.fake.message(ALICE, "/help"))
+    await running.fake.push(running.fake.message(BOB, "/start"))
+    await running.fake.start()
+    await running.fake.wait_for(
+        lambda: len(running.fake.sent(ALICE)) == 2 and len(running.fake.sent(BOB)) == 1, timeout=30
+    )
+    assert running.fake.texts(ALICE)[-1].startswith("About this guide.")
+
+
+async def test_media_edits_and_groups_get_a_reply_without_crashing(running: Running) -> None:
+    await say(running, ALICE, "/start")
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "u1",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+    await running.fake.push(running.fake.message(ALICE, sticker=sticker))
+    await running.fake.wait_for(lambda: len(running.fake.sent(ALICE)) == 2)
+    assert running.fake.texts(ALICE)[-1].startswith("I can only read typed messages")
+    edited = running.fake.message(ALICE, "changed")
+    await running.fake.push({"edited_message": {**edited["message"], "edit_date": 1}})
+    await running.fake.wait_for(lambda: len(running.fake.sent(ALICE)) == 3)
+    assert running.fake.texts(ALICE)[-1].startswith("I can't see changes")
+    await running.fake.push(running.fake.message(ALICE, "hello all", chat_type="group", chat_id=-100))
+    await running.fake.wait_for(lambda: any(c.method == "leaveChat" for c in running.fake.calls))
+    assert running.fake.texts(-100) == ["This bot only works in a private chat, so it is leaving this group."]
+    long_text = "x" * 5000
+    reply = await say(running, ALICE, long_text)
+    assert reply.startswith("Please pick one")
+
+
+async def test_flood_is_answered_politely_once(fake: FakeTelegram, program: Program, tmp_path: Path) -> None:
+    from bot.flood import FloodGuard
+
+    settings = make_settings(tmp_path, fake)
+    bot = TelegramBot(settings, program, flood=FloodGuard(capacity=3, per_second=0.001), retry_delay=0.01)
+    app = bot.build()
+    await start(app, settings, poll_timeout=1)
+    try:
+        for i in range(10):
+            await fake.push(fake.message(ALICE, f"message {i}"))
+        await fake.wait_for(lambda: len(fake.sent(ALICE)) >= 4)
+        await say(Running(fake, bot, app, settings), BOB, "/start")  # others are still answered
+        texts = fake.texts(ALICE)
+        assert len(texts) == 4
+        assert texts[-1].startswith("You are sending messages very quickly")
+    finally:
+        await stop(app)
+
+
+@pytest.fixture
+def production_logging() -> Iterator[None]:
+    """Configure logging as `python -m bot` does, at DEBUG, and undo it afterwards."""
+    saved = {name: logging.getLogger(name).level for name in ("", *QUIET_LIBRARIES)}
+    handler = setup_logging("DEBUG", [])
+    yield
+    logging.getLogger().removeHandler(handler)
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+@pytest.mark.usefixtures("production_logging")
+async def test_no_raw_ids_or_text_in_the_database_or_logs(running: Running, caplog: pytest.LogCaptureFixture) -> None:
+    await say(running, ALICE, "/start")
+    await say(running, ALICE, "canary-words-zebra")
+    data = b"".join(p.read_bytes() for p in (running.settings.data_dir).glob(f"{DATABASE_FILE}*"))
+    assert str(ALICE).encode() not in data
+    assert b"canary-words-zebra" not in data
+    assert str(ALICE) not in caplog.text and "canary-words-zebra" not in caplog.text
+    assert running.fake.token not in caplog.text
+    assert caplog.records  # the check above read real log output
+
+
+async def test_webhook_rejects_a_wrong_or_missing_secret(
+    fake: FakeTelegram, program: Program, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    settings = make_settings(
+        tmp_path,
+        fake,
+        TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+        TELEGRAM_WEBHOOK_SECRET="s3cret-token",
+        TELEGRAM_WEBHOOK_PORT=str(unused_tcp_port),
+    )
+    app = TelegramBot(settings, program).build()
+    await start(app, settings)
+    url = f"http://127.0.0.1:{unused_tcp_port}/hook"
+    update = {"update_id": 900, **fake.message(ALICE, "/start")}
+    try:
+        assert any(c.method == "setWebhook" and c.params["secret_token"] == "s3cret-token" for c in fake.calls)
+        async with aiohttp.ClientSession() as session:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with session.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+            assert fake.sent(ALICE) == []
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            async with session.post(url, json=update, headers=headers) as response:
+                assert response.status == 200
+        await fake.wait_for(lambda: len(fake.sent(ALICE)) == 1)
+    finally:
+        await stop(app)
