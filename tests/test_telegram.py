@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,7 +18,7 @@ from telegram.ext import Application
 
 from bot.logs import QUIET_LIBRARIES, setup_logging
 from bot.program import Program
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.store import DATABASE_FILE
 from bot.tg.app import PLATFORM, TelegramBot
 from bot.tg.runner import start, stop
@@ -293,3 +297,40 @@ async def test_webhook_rejects_a_wrong_or_missing_secret(
         await fake.wait_for(lambda: len(fake.sent(ALICE)) == 1)
     finally:
         await stop(app)
+
+
+async def test_python_m_bot_runs_against_the_server_in_the_environment(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "BOT_DATA_DIR": str(tmp_path / "data"),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.push(fake.message(ALICE, "/start"))
+        await fake.wait_for(lambda: len(fake.sent(ALICE)) == 1, timeout=30)
+        assert fake.texts(ALICE)[0].startswith("Hello.")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert fake.token not in stderr.decode()
+    assert "starting on Telegram (long polling)" in stderr.decode()
+
+
+async def test_network_errors_when_sending_are_retried_with_backoff(running: Running) -> None:
+    running.fake.fail_next("sendMessage", times=2, status=502, retry_after=None)
+    await running.fake.push(running.fake.message(ALICE, "/start"))
+    await running.fake.wait_for(lambda: len(running.fake.replies.get(ALICE, [])) == 1)
+    attempts = running.fake.sent(ALICE)
+    assert len(attempts) == 3
+    assert attempts[0].params == attempts[2].params
