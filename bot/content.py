@@ -37,7 +37,7 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "telegram.edited": {},
     "telegram.private_only": {},
     "telegram.error": {},
-    **{f"telegram.command_{name}": {} for name in ("start", "menu", "help", "clear", "exit")},
+    **{f"command.{name}": {} for name in ("start", "menu", "help", "clear", "exit")},
 }
 
 

@@ -11,7 +11,7 @@ from bot import words
 from bot.content import SYSTEM_TEMPLATES, Content
 from bot.diagnostics import Diagnostic
 from bot.flow_model import BUILTIN_COMMANDS, PLATFORM_COMMANDS, REQUIRED_FLOWS, FlowSet, Node, Source
-from bot.templates import FORMATS, UnknownHelpline
+from bot.templates import FORMATS, TemplateLibrary, UnknownHelpline
 
 MAX_MESSAGE_CHARS = 900  # about one phone screen
 MAX_LABEL_CHARS = 40  # longer button labels are cut off in chat apps
@@ -28,7 +28,7 @@ def validate(flows: FlowSet, content: Content, flows_dir: Path) -> list[Diagnost
         _automatic_loops(flows),
         _renders(flows, content),
         _intents(flows, content),
-        _commands(flows),
+        _commands(flows, content.templates),
     )
     return sorted(problem for check in checks for problem in check)
 
@@ -197,10 +197,17 @@ def _intents(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
         seen.setdefault(intent.words, intent.flow)
 
 
-def _commands(flows: FlowSet) -> Iterator[Diagnostic]:
+def _commands(flows: FlowSet, templates: TemplateLibrary) -> Iterator[Diagnostic]:
     owners: dict[str, str] = {}
     for flow in flows.flows.values():
         for command in flow.commands:
+            if f"command.{command}" not in templates:
+                yield Diagnostic(
+                    flow.source,
+                    "UNKNOWN_TEMPLATE",
+                    f"command '/{command}' needs a 'command.{command}' "
+                    "template: the one-line description chat apps show",
+                )
             if command in BUILTIN_COMMANDS or command in PLATFORM_COMMANDS or command in owners:
                 owner = owners.get(command, "the engine")
                 yield Diagnostic(flow.source, "DUPLICATE_ID", f"command '/{command}' already belongs to {owner}")

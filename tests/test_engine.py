@@ -147,6 +147,7 @@ ASKING_FLOW = {
 }
 ASKING_TEMPLATES = {
     "t.go_ask": "Ask",
+    "command.ask": "Ask for a name",
     "t.ask": "Your name?",
     "t.skip": "Skip",
     "t.known": "Hello again {{ slots.name }} ({{ slots.route }}).",

@@ -38,7 +38,8 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)  # Telegram deletes only younger messages
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 SEND_ATTEMPTS = 4
-COMMANDS = ("start", "menu", "help", "clear", "exit")
+MENU_COMMANDS = ("start", "menu", "help")  # then the flows' own commands (such as /note), then these:
+PRIVACY_COMMANDS = ("clear", "exit")
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,7 +94,8 @@ class TelegramBot:
     async def _post_init(self, app: Application) -> None:  # type: ignore[type-arg]
         self._service = await ChatService.open(self.settings, self.program)
         await self.service.store.forget_old_updates()
-        commands = [BotCommand(name, self.text(f"telegram.command_{name}")) for name in COMMANDS]
+        names = [*MENU_COMMANDS, *self.program.commands, *PRIVACY_COMMANDS]
+        commands = [BotCommand(name, self.text(f"command.{name}")) for name in names]
         await app.bot.set_my_commands(commands)
 
     async def _post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
