@@ -40,6 +40,29 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (key, message_id)
     ) WITHOUT ROWID;
     """,
+    """
+    CREATE TABLE data_keys (
+        key TEXT PRIMARY KEY,
+        wrapped BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE notes (
+        id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        noted_at TEXT NOT NULL,
+        sent_at TEXT,
+        body BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX notes_by_person ON notes (key, noted_at);
+    CREATE TABLE note_entries (
+        id TEXT PRIMARY KEY,
+        note_id TEXT NOT NULL REFERENCES notes (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        field TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX note_entries_by_note ON note_entries (note_id, saved_at);
+    """,
 )
 
 
@@ -52,7 +75,14 @@ class Store:
         self._lock = asyncio.Lock()  # one connection: transactions must not interleave
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Hold the connection for reads that must not see another task's open transaction."""
+        async with self._lock:
+            yield self._db
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run statements in one IMMEDIATE transaction: committed together or not at all."""
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -83,6 +113,7 @@ class Store:
         await self._db.execute("PRAGMA synchronous=FULL")
         await self._db.execute("PRAGMA busy_timeout=5000")
         await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not just unlinked
 
     async def _migrate(self) -> None:
         version = await self.schema_version()
@@ -121,7 +152,7 @@ class Store:
 
     async def save_state(self, key: str, state: ConversationState) -> None:
         """Save a person's state, committed before this returns."""
-        async with self._transaction():
+        async with self.transaction():
             await self._save_state(key, state)
 
     async def _save_state(self, key: str, state: ConversationState) -> None:
@@ -139,7 +170,7 @@ class Store:
         The update reference is recorded in the same transaction, so an update delivered twice takes
         effect once: the second time nothing runs and ``(False, None)`` comes back.
         """
-        async with self._transaction():
+        async with self.transaction():
             if update_ref is not None:
                 async with self._db.execute(
                     "SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,)
@@ -153,10 +184,15 @@ class Store:
             await self._save_state(key, new_state)
         return True, result
 
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it, so deleted data leaves the -wal file too."""
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def forget_old_updates(self, now: datetime | None = None) -> int:
         """Drop update references older than any redelivery; return how many went."""
         cutoff = ((now or datetime.now(UTC)) - UPDATE_MEMORY).isoformat()
-        async with self._transaction():
+        async with self.transaction():
             cursor = await self._db.execute("DELETE FROM handled_updates WHERE handled_at < ?", (cutoff,))
             return cursor.rowcount
 
@@ -164,7 +200,7 @@ class Store:
         """Remember the ids of messages in a person's chat, so they can be cleared later."""
         rows = [(key, message_id, sent_at.astimezone(UTC).isoformat()) for message_id, sent_at in messages]
         if rows:
-            async with self._transaction():
+            async with self.transaction():
                 await self._db.executemany(
                     "INSERT OR IGNORE INTO chat_messages (key, message_id, sent_at) VALUES (?, ?, ?)", rows
                 )
@@ -183,7 +219,7 @@ class Store:
     async def untrack_messages(self, key: str, message_ids: Iterable[int]) -> None:
         """Forget message ids that were deleted or can no longer be."""
         rows = [(key, message_id) for message_id in message_ids]
-        async with self._transaction():
+        async with self.transaction():
             await self._db.executemany("DELETE FROM chat_messages WHERE key = ? AND message_id = ?", rows)
 
 

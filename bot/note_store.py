@@ -1,0 +1,115 @@
+"""SQL for the stalking log: notes, their answers and amendments, and per-person wrapped keys.
+
+Values arrive here already sealed; this module stores bytes and never sees plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store import Store
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A stored note: its original text, sealed."""
+
+    id: str
+    noted_at: str
+    sent_at: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """A stored answer or amendment to a note, sealed."""
+
+    id: str
+    note_id: str
+    kind: str
+    field: str
+    saved_at: str
+    value: bytes
+
+
+class NoteStore:
+    """The log's tables, on the bot's one database connection."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def wrapped_key(self, key: str) -> bytes | None:
+        """Return a person's wrapped data key, if they have one."""
+        async with self.store.reading() as db, db.execute("SELECT wrapped FROM data_keys WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return bytes(row[0]) if row else None
+
+    async def add_wrapped_key(self, key: str, wrapped: bytes) -> bytes:
+        """Store a wrapped data key unless one exists; return the one that is stored."""
+        async with self.store.transaction() as db:
+            await db.execute("INSERT OR IGNORE INTO data_keys (key, wrapped) VALUES (?, ?)", (key, wrapped))
+            async with db.execute("SELECT wrapped FROM data_keys WHERE key = ?", (key,)) as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        return bytes(row[0])
+
+    async def add_note(self, key: str, note: NoteRow) -> None:
+        """Store a new note; committed before this returns."""
+        async with self.store.transaction() as db:
+            await db.execute(
+                "INSERT INTO notes (id, key, noted_at, sent_at, body) VALUES (?, ?, ?, ?, ?)",
+                (note.id, key, note.noted_at, note.sent_at, note.body),
+            )
+
+    async def add_entry(self, key: str, entry: EntryRow) -> bool:
+        """Store an answer or amendment to one of this person's notes; False if the note is not theirs."""
+        async with self.store.transaction() as db:
+            async with db.execute("SELECT 1 FROM notes WHERE id = ? AND key = ?", (entry.note_id, key)) as cur:
+                if await cur.fetchone() is None:
+                    return False
+            await db.execute(
+                "INSERT INTO note_entries (id, note_id, kind, field, saved_at, value) VALUES (?, ?, ?, ?, ?, ?)",
+                (entry.id, entry.note_id, entry.kind, entry.field, entry.saved_at, entry.value),
+            )
+        return True
+
+    async def notes(self, key: str) -> list[NoteRow]:
+        """Return a person's notes, newest first."""
+        async with (
+            self.store.reading() as db,
+            db.execute(
+                "SELECT id, noted_at, sent_at, body FROM notes WHERE key = ? ORDER BY noted_at DESC, id", (key,)
+            ) as cur,
+        ):
+            rows = await cur.fetchall()
+        return [NoteRow(r[0], r[1], r[2], bytes(r[3])) for r in rows]
+
+    async def entries(self, key: str) -> list[EntryRow]:
+        """Return every answer and amendment of a person's notes, oldest first."""
+        async with (
+            self.store.reading() as db,
+            db.execute(
+                "SELECT e.id, e.note_id, e.kind, e.field, e.saved_at, e.value FROM note_entries e "
+                "JOIN notes n ON n.id = e.note_id WHERE n.key = ? ORDER BY e.saved_at, e.id",
+                (key,),
+            ) as cur,
+        ):
+            rows = await cur.fetchall()
+        return [EntryRow(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
+
+    async def delete_note(self, key: str, note_id: str) -> bool:
+        """Delete one of this person's notes and everything attached to it."""
+        async with self.store.transaction() as db:
+            cursor = await db.execute("DELETE FROM notes WHERE id = ? AND key = ?", (note_id, key))
+            deleted = cursor.rowcount > 0
+        await self.store.checkpoint()
+        return deleted
+
+    async def forget(self, key: str) -> None:
+        """Delete everything of one person, their data key first, and flush it out of the WAL."""
+        async with self.store.transaction() as db:
+            await db.execute("DELETE FROM data_keys WHERE key = ?", (key,))
+            await db.execute("DELETE FROM notes WHERE key = ?", (key,))
+            await db.execute("DELETE FROM conversations WHERE key = ?", (key,))
+            await db.execute("DELETE FROM chat_messages WHERE key = ?", (key,))
+        await self.store.checkpoint()
