@@ -24,6 +24,7 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "system.empty_answer": {},
     "system.stale_button": {},
     "system.unsupported": {},
+    "system.not_saved": {},
     "system.loop": {},
     "system.resume": {},
     "system.button_danger": {},

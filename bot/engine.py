@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 
 from bot import words
 from bot.events import Choose, Command, Event, Resume, Text, Unsupported
 from bot.flow_model import PLATFORM_COMMANDS, Node
-from bot.outputs import AskText, Button, Buttons, HelplineCard, Message, Output, PlatformAction
+from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, Message, Output, PlatformAction
 from bot.program import Program
 from bot.state import ConversationState
 
@@ -26,6 +27,14 @@ def step(program: Program, state: ConversationState, event: Event) -> tuple[Conv
     return turn.state, turn.outputs
 
 
+def failed(program: Program, state: ConversationState, template: str) -> tuple[ConversationState, list[Output]]:
+    """Say that something could not be done, and offer again what the person was offered."""
+    turn = _Turn(program, state)
+    turn.say(template)
+    turn.reprompt()
+    return turn.state, turn.outputs
+
+
 class _Turn:
     """The working state of one step; lives only inside ``step``."""
 
@@ -33,6 +42,7 @@ class _Turn:
         self.program = program
         self.state = state
         self.outputs: list[Output] = []
+        self.sent_at: datetime | None = None
 
     def handle(self, event: Event) -> None:
         if isinstance(event, Command):
@@ -40,6 +50,7 @@ class _Turn:
         elif isinstance(event, Choose):
             self.choose(event)
         elif isinstance(event, Text):
+            self.sent_at = event.sent_at
             self.text(event.text)
         elif isinstance(event, Resume):
             self.resume()
@@ -91,10 +102,10 @@ class _Turn:
                 self.keep_answer(current, text)
                 self.state = replace(self.state, node=current.next)
             self.go(self.start_of("danger"))
-        elif current is not None and current.ask:
-            self.answer(current, text)
         elif current is not None and (index := self.label_index(current, said)) is not None:
             self.choose(Choose(current.id, index))
+        elif current is not None and current.ask:
+            self.answer(current, text)
         elif (flow := self.intent(said)) is not None:
             self.go(self.start_of(flow))
         elif current is None:
@@ -152,8 +163,13 @@ class _Turn:
         self.go(node.next or self.start_of("menu"))
 
     def keep_answer(self, node: Node, text: str) -> None:
-        if node.ask:
-            self.state = self.state.with_slots({node.ask: text.strip()[:MAX_ANSWER_CHARS]})
+        """Hand the answer to the node's action (it is then not kept in the state), or keep it in its slot."""
+        answer = text.strip()[:MAX_ANSWER_CHARS]
+        if node.do:
+            note = self.state.slots.get("note_id", "")
+            self.outputs.append(Effect(node.do, answer, node.variables, note, self.sent_at))
+        elif node.ask:
+            self.state = self.state.with_slots({node.ask: answer})
 
     # Output -----------------------------------------------------------------
 

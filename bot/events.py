@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
 class Text:
-    """Free text the person typed."""
+    """Free text the person typed, with when the platform says it was sent (if it says)."""
 
     text: str
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,11 @@ class Unsupported:
 Event = Text | Choose | Command | Resume | Unsupported
 
 
-def parse_text(text: str) -> Text | Command:
+def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:
     """Turn typed text into a command when it starts with '/', else keep it as text."""
     stripped = text.strip()
     if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
         head, _, rest = stripped[1:].partition(" ")
         name = head.split("@", 1)[0].casefold()
         return Command(name, rest.strip())
-    return Text(text)
+    return Text(text, sent_at)

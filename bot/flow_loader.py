@@ -14,7 +14,7 @@ from bot.flow_model import Branch, Case, Flow, FlowSet, Intent, Node, Option, So
 from bot.yaml_source import YamlReader, read_text
 
 FLOW_KEYS = {"flow", "start", "intents", "commands", "nodes"}
-NODE_KEYS = {"say", "vars", "helplines", "options", "ask", "next", "branch", "end"}
+NODE_KEYS = {"say", "vars", "helplines", "options", "ask", "do", "next", "branch", "end"}
 OPTION_KEYS = {"label", "go", "set"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -96,6 +96,7 @@ def _load_node(reader: YamlReader, flow_id: str, name: str, key: yaml.Node, valu
         helplines=tuple(reader.texts(entries["helplines"], "'helplines'")) if "helplines" in entries else (),
         options=tuple(_load_options(reader, flow_id, entries.get("options"))),
         ask=reader.text(entries["ask"], "'ask'") if "ask" in entries else None,
+        do=reader.text(entries["do"], "'do'") if "do" in entries else None,
         next=target("next"),
         branch=_load_branch(reader, flow_id, pairs["branch"]) if "branch" in pairs else None,
         end=reader.flag(entries["end"], "'end'") if "end" in entries else False,

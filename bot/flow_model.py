@@ -11,6 +11,8 @@ REQUIRED_FLOWS = ("start", "menu", "danger", "help")
 # Commands the engine handles itself, and those it hands to the platform adapter.
 BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
 PLATFORM_COMMANDS = ("clear", "exit")
+# What an asking node can hand its answer to (``do:``), and the variables each needs.
+ACTIONS: dict[str, tuple[str, ...]] = {"save_note": (), "save_answer": ("field",)}
 
 
 @dataclass(frozen=True, order=True)
@@ -74,6 +76,7 @@ class Node:
     helplines: tuple[str, ...]
     options: tuple[Option, ...]
     ask: str | None
+    do: str | None
     next: str | None
     branch: Branch | None
     end: bool

@@ -10,7 +10,7 @@ import jinja2
 from bot import words
 from bot.content import SYSTEM_TEMPLATES, Content
 from bot.diagnostics import Diagnostic
-from bot.flow_model import BUILTIN_COMMANDS, PLATFORM_COMMANDS, REQUIRED_FLOWS, FlowSet, Node, Source
+from bot.flow_model import ACTIONS, BUILTIN_COMMANDS, PLATFORM_COMMANDS, REQUIRED_FLOWS, FlowSet, Node, Source
 from bot.templates import FORMATS, TemplateLibrary, UnknownHelpline
 
 MAX_MESSAGE_CHARS = 900  # about one phone screen
@@ -56,6 +56,14 @@ def _node_shape(node: Node) -> Iterator[Diagnostic]:
         yield Diagnostic(here, "SCHEMA", f"'{node.id}' has a branch, so it cannot also have next, ask or options")
     if node.next and node.options and not node.ask:
         yield Diagnostic(here, "SCHEMA", f"'{node.id}' moves on by itself (next), so its options would never show")
+    if node.do is not None and node.do not in ACTIONS:
+        yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.do}' is not an action (one of: {', '.join(ACTIONS)})")
+    elif node.do is not None and not node.ask:
+        yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.id}' has 'do' but does not ask for anything to hand it")
+    elif node.do is not None:
+        for needed in ACTIONS[node.do]:
+            if needed not in node.variables:
+                yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.do}' needs vars: {{{needed}: ...}}")
     if node.ask and not node.next:
         yield Diagnostic(node.where("ask"), "DEAD_END", f"'{node.id}' asks for '{node.ask}' but has no 'next' to go to")
     if not (node.options or node.ask or node.next or node.branch or node.end):

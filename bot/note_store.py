@@ -54,10 +54,10 @@ class NoteStore:
         return bytes(row[0])
 
     async def add_note(self, key: str, note: NoteRow) -> None:
-        """Store a new note; committed before this returns."""
+        """Store a new note (a second with the same id is ignored); committed before this returns."""
         async with self.store.transaction() as db:
             await db.execute(
-                "INSERT INTO notes (id, key, noted_at, sent_at, body) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO notes (id, key, noted_at, sent_at, body) VALUES (?, ?, ?, ?, ?)",
                 (note.id, key, note.noted_at, note.sent_at, note.body),
             )
 
@@ -68,7 +68,8 @@ class NoteStore:
                 if await cur.fetchone() is None:
                     return False
             await db.execute(
-                "INSERT INTO note_entries (id, note_id, kind, field, saved_at, value) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO note_entries (id, note_id, kind, field, saved_at, value) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (entry.id, entry.note_id, entry.kind, entry.field, entry.saved_at, entry.value),
             )
         return True

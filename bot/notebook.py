@@ -49,36 +49,58 @@ class Notebook:
             wrapped = await self.store.add_wrapped_key(key, fresh)
         return self.vault.unwrap(key, wrapped) if wrapped is not None else None
 
-    async def add(self, key: str, text: str, sent_at: datetime | None = None, now: datetime | None = None) -> Note:
-        """Save a new note; it is committed when this returns."""
+    async def add(
+        self,
+        key: str,
+        text: str,
+        sent_at: datetime | None = None,
+        now: datetime | None = None,
+        note_id: str | None = None,
+    ) -> Note:
+        """Save a new note (once per id); it is committed when this returns."""
         data_key = await self._data_key(key, create=True)
         assert data_key is not None
-        note_id = uuid.uuid4().hex
+        note_id = note_id or uuid.uuid4().hex
         noted_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
         sent = sent_at.astimezone(UTC).isoformat() if sent_at else None
         body = seal(data_key, text.encode(), _note_place(key, note_id, noted_at, sent))
         await self.store.add_note(key, NoteRow(note_id, noted_at, sent, body))
         return Note(note_id, datetime.fromisoformat(noted_at), _time(sent), text)
 
-    async def answer(self, key: str, note_id: str, field_name: str, text: str, now: datetime | None = None) -> bool:
+    async def answer(
+        self,
+        key: str,
+        note_id: str,
+        field_name: str,
+        text: str,
+        now: datetime | None = None,
+        entry_id: str | None = None,
+    ) -> bool:
         """Save an answer; if the question was answered before, keep this as an amendment of it."""
         if field_name not in FIELDS:
             raise ValueError(f"unknown field {field_name!r}")
         answered = any(n.id == note_id and field_name in n.answers for n in await self.notes(key))
         kind = AMENDMENT if answered else "answer"
-        return await self._add_entry(key, note_id, kind, field_name, text, now)
+        return await self._add_entry(key, note_id, kind, field_name, text, now, entry_id)
 
     async def amend(self, key: str, note_id: str, text: str, now: datetime | None = None) -> bool:
         """Add an amendment to a note, kept with its own time; the original is never changed."""
         return await self._add_entry(key, note_id, AMENDMENT, "text", text, now)
 
     async def _add_entry(
-        self, key: str, note_id: str, kind: str, field_name: str, text: str, now: datetime | None
+        self,
+        key: str,
+        note_id: str,
+        kind: str,
+        field_name: str,
+        text: str,
+        now: datetime | None,
+        entry_id: str | None = None,
     ) -> bool:
         data_key = await self._data_key(key, create=False)
         if data_key is None:
             return False
-        entry_id = uuid.uuid4().hex
+        entry_id = entry_id or uuid.uuid4().hex
         saved_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
         value = seal(data_key, text.encode(), _entry_place(key, note_id, entry_id, kind, field_name, saved_at))
         return await self.store.add_entry(key, EntryRow(entry_id, note_id, kind, field_name, saved_at, value))

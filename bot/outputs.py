@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.events import Choose, Command
 
@@ -55,4 +57,15 @@ class PlatformAction:
     name: str
 
 
-Output = Message | HelplineCard | Buttons | AskText | PlatformAction
+@dataclass(frozen=True)
+class Effect:
+    """Something to store before the reply may be sent, such as a note; the reply confirms it."""
+
+    action: str
+    text: str
+    variables: Mapping[str, str]
+    note: str
+    sent_at: datetime | None
+
+
+Output = Message | HelplineCard | Buttons | AskText | PlatformAction | Effect

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from weakref import WeakValueDictionary
 
 from bot import engine
+from bot.crypto import Vault, load_master_key
 from bot.events import Event
 from bot.identity import Pseudonymiser, load_or_create_secret
-from bot.outputs import Output
+from bot.note_effects import apply_effects
+from bot.note_store import NoteStore
+from bot.notebook import Notebook
+from bot.outputs import Effect, Output
 from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
@@ -24,10 +29,11 @@ log = logging.getLogger(__name__)
 class ChatService:
     """The platform-neutral bot: adapters turn what people do into events and render the outputs."""
 
-    def __init__(self, program: Program, store: Store, pseudonymiser: Pseudonymiser) -> None:
+    def __init__(self, program: Program, store: Store, pseudonymiser: Pseudonymiser, notebook: Notebook) -> None:
         self.program = program
         self.store = store
         self.pseudonymiser = pseudonymiser
+        self.notebook = notebook
         self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     @classmethod
@@ -35,8 +41,9 @@ class ChatService:
         """Load and check the flows (unless given), then open the store; raises InvalidFlows on bad flows."""
         program = program or load_program(settings.flows_dir, settings.content_dir)
         secret = load_or_create_secret(settings.data_dir)
+        vault = Vault(load_master_key(settings.data_dir, settings.master_key))
         store = await Store.open(settings.data_dir)
-        return cls(program, store, Pseudonymiser(secret))
+        return cls(program, store, Pseudonymiser(secret), Notebook(NoteStore(store), vault))
 
     async def close(self) -> None:
         """Close the store."""
@@ -54,19 +61,24 @@ class ChatService:
         With an update reference, an update seen before changes nothing and returns None.
         """
         key = self.pseudonymiser.key(platform, user_id)
-
-        def turn(state: ConversationState | None) -> tuple[ConversationState, list[Output]]:
-            return engine.step(self.program, state or ConversationState(), event)
-
         started = time.perf_counter()
         async with self._lock_for(key):
-            fresh, outputs = await self.store.apply_turn(key, update_ref, turn)
-        if not fresh:
-            log.info("update already handled; skipped")
-            return None
+            if update_ref is not None and await self.store.was_handled(update_ref):
+                log.info("update already handled; skipped")
+                return None
+            state = await self.store.load_state(key) or ConversationState()
+            new_state, outputs = engine.step(self.program, state, event)
+            effects = [o for o in outputs if isinstance(o, Effect)]
+            try:
+                new_state = await apply_effects(self.notebook, key, update_ref, effects, new_state)
+                fresh, _ = await self.store.apply_turn(key, update_ref, lambda _: (new_state, None))
+            except (sqlite3.Error, OSError) as error:
+                # Never a false confirmation: say it was not saved, and leave the person where they were.
+                log.error("could not save a turn: %s", type(error).__name__)
+                return engine.failed(self.program, state, "system.not_saved")[1]
         # Never log text, ids or where the person is: only what kind of event it was and how long it took.
         log.debug("handled %s in %.1f ms", type(event).__name__, (time.perf_counter() - started) * 1000)
-        return outputs
+        return [o for o in outputs if not isinstance(o, Effect)] if fresh else None
 
     def _lock_for(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)

@@ -30,6 +30,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    master_key: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -58,4 +59,5 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(port),
+            master_key=env.get("BOT_MASTER_KEY") or None,
         )

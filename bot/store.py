@@ -189,6 +189,14 @@ class Store:
         async with self._lock:
             await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    async def was_handled(self, update_ref: str) -> bool:
+        """Tell whether an update has already taken effect."""
+        async with (
+            self._lock,
+            self._db.execute("SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,)) as cursor,
+        ):
+            return await cursor.fetchone() is not None
+
     async def forget_old_updates(self, now: datetime | None = None) -> int:
         """Drop update references older than any redelivery; return how many went."""
         cutoff = ((now or datetime.now(UTC)) - UPDATE_MEMORY).isoformat()
