@@ -25,6 +25,7 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "system.stale_button": {},
     "system.unsupported": {},
     "system.not_saved": {},
+    "system.when_unreadable": {},
     "system.loop": {},
     "system.resume": {},
     "system.button_danger": {},

@@ -12,6 +12,7 @@ from bot.flow_model import PLATFORM_COMMANDS, Node
 from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, Message, Output, PlatformAction
 from bot.program import Program
 from bot.state import ConversationState
+from bot.when import parse_when
 
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 MAX_ANSWER_CHARS = 4000
@@ -46,6 +47,7 @@ class _Turn:
 
     def handle(self, event: Event) -> None:
         if isinstance(event, Command):
+            self.sent_at = event.sent_at
             self.command(event)
         elif isinstance(event, Choose):
             self.choose(event)
@@ -73,9 +75,13 @@ class _Turn:
             self.outputs.append(PlatformAction(name))
             self.reprompt()
         elif name in self.program.commands:
-            self.go(self.start_of(self.program.commands[name]))
-            if event.argument and self.current is not None and self.current.ask:
-                self.answer(self.current, event.argument)
+            target = self.program.flows.nodes[self.start_of(self.program.commands[name])]
+            if event.argument and target.ask:
+                # "/note he was outside": the text answers the first question without asking it.
+                self.state = self.state.moved_to(target.id, remember=self.state.node)
+                self.answer(target, event.argument)
+            else:
+                self.go(target.id)
         else:
             self.say("system.unknown_command")
             self.reprompt()
@@ -159,6 +165,13 @@ class _Turn:
             self.say("system.empty_answer")
             self.reprompt()
             return
+        if node.variables.get("field") == "when":
+            moment = parse_when(text, self.sent_at) if self.sent_at else None
+            if moment is None:
+                self.say("system.when_unreadable")
+                self.reprompt()
+                return
+            text = f"{moment.isoformat()} ({text.strip()})"
         self.keep_answer(node, text)
         self.go(node.next or self.start_of("menu"))
 

@@ -28,6 +28,7 @@ class Command:
 
     name: str
     argument: str = ""
+    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -51,5 +52,5 @@ def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:
     if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
         head, _, rest = stripped[1:].partition(" ")
         name = head.split("@", 1)[0].casefold()
-        return Command(name, rest.strip())
+        return Command(name, rest.strip(), sent_at)
     return Text(text, sent_at)

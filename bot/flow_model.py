@@ -13,6 +13,7 @@ BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
 PLATFORM_COMMANDS = ("clear", "exit")
 # What an asking node can hand its answer to (``do:``), and the variables each needs.
 ACTIONS: dict[str, tuple[str, ...]] = {"save_note": (), "save_answer": ("field",)}
+ACTION_SLOTS = ("note_id",)  # slots the actions fill (save_note: the note that answers go to)
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +39,7 @@ class Option:
 
 @dataclass(frozen=True)
 class Case:
-    """One arm of a branch: every named slot must hold one of the listed values."""
+    """One arm of a branch: every named slot must hold one of the listed values ("*": any value at all)."""
 
     when: Mapping[str, tuple[str, ...]]
     go: str
@@ -46,7 +47,9 @@ class Case:
 
     def matches(self, slots: Mapping[str, str]) -> bool:
         """Tell whether the slots satisfy this case."""
-        return all(slots.get(name) in values for name, values in self.when.items())
+        return all(
+            slots.get(name) in values or ("*" in values and bool(slots.get(name))) for name, values in self.when.items()
+        )
 
 
 @dataclass(frozen=True)

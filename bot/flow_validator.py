@@ -10,7 +10,16 @@ import jinja2
 from bot import words
 from bot.content import SYSTEM_TEMPLATES, Content
 from bot.diagnostics import Diagnostic
-from bot.flow_model import ACTIONS, BUILTIN_COMMANDS, PLATFORM_COMMANDS, REQUIRED_FLOWS, FlowSet, Node, Source
+from bot.flow_model import (
+    ACTION_SLOTS,
+    ACTIONS,
+    BUILTIN_COMMANDS,
+    PLATFORM_COMMANDS,
+    REQUIRED_FLOWS,
+    FlowSet,
+    Node,
+    Source,
+)
 from bot.templates import FORMATS, TemplateLibrary, UnknownHelpline
 
 MAX_MESSAGE_CHARS = 900  # about one phone screen
@@ -102,7 +111,8 @@ def _content_references(node: Node, content: Content) -> Iterator[Diagnostic]:
 
 def slot_names(flows: FlowSet) -> frozenset[str]:
     """Return every slot a flow can fill, by asking or by an option."""
-    names = {node.ask for node in flows.nodes.values() if node.ask}
+    names = {node.ask for node in flows.nodes.values() if node.ask and not node.do}
+    names |= set(ACTION_SLOTS)
     names |= {slot for node in flows.nodes.values() for option in node.options for slot in option.sets}
     return frozenset(names)
 

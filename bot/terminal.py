@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TextIO
 
 from bot import words
-from bot.events import Event, Resume, parse_text
+from bot.events import Command, Event, Resume, Text, parse_text
 from bot.outputs import AskText, Button, Output, PlatformAction
 from bot.plain_text import body_text, buttons_of, numbered
 from bot.service import ChatService
@@ -59,6 +61,8 @@ class TerminalChat:
 
     async def send(self, event: Event) -> None:
         """Run one event and write the reply."""
+        if isinstance(event, Text | Command) and event.sent_at is None:
+            event = replace(event, sent_at=datetime.now(UTC))
         outputs = await self.service.handle(PLATFORM, self.user, event) or ()
         self.buttons = buttons_of(outputs) or self.buttons
         self.finished = PlatformAction("exit") in outputs

@@ -100,7 +100,8 @@ async def test_start_buttons_callback_to_a_helpline(running: Running) -> None:
 
 async def test_commands_are_registered(running: Running) -> None:
     registered = [c for c in running.fake.calls if c.method == "setMyCommands"]
-    assert [c["command"] for c in registered[0].params["commands"]] == ["start", "menu", "help", "clear", "exit"]
+    names = [c["command"] for c in registered[0].params["commands"]]
+    assert names == ["start", "menu", "help", "note", "clear", "exit"]
 
 
 async def test_emergency_word_in_the_middle_of_a_flow(running: Running) -> None:
@@ -334,3 +335,20 @@ async def test_network_errors_when_sending_are_retried_with_backoff(running: Run
     attempts = running.fake.sent(ALICE)
     assert len(attempts) == 3
     assert attempts[0].params == attempts[2].params
+
+
+async def test_a_quick_note_redelivered_is_saved_once_and_never_in_plain(running: Running) -> None:
+    fake, service = running.fake, running.bot.service
+    update = fake.message(ALICE, "/note canary-owl-42 he was at the bus stop again")
+    update_id = await fake.push(update)
+    await fake.wait_for(lambda: len(fake.sent(ALICE)) == 1)
+    await fake.push(update, update_id=update_id)
+    await say(running, ALICE, "/menu")
+    assert fake.texts(ALICE)[0].startswith("Saved.\n")
+    assert fake.sent(ALICE)[0].params["protect_content"] is True
+    notes = await service.notebook.notes(service.pseudonymiser.key(PLATFORM, ALICE))
+    assert [n.text for n in notes] == ["canary-owl-42 he was at the bus stop again"]
+    assert notes[0].sent_at is not None
+    await service.store.checkpoint()
+    data = b"".join(p.read_bytes() for p in running.settings.data_dir.glob(f"{DATABASE_FILE}*"))
+    assert b"canary-owl-42" not in data

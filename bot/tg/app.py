@@ -163,7 +163,7 @@ class TelegramBot:
     def event_for(self, message: Message) -> Event:
         """Turn a message into an engine event: text and commands, or something unsupported."""
         if message.text is not None:
-            return parse_text(message.text)
+            return parse_text(message.text, message.date)
         attachment = message.effective_attachment
         kind = type(attachment).__name__.lower() if attachment is not None else "other"
         return Unsupported(kind)
