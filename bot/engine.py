@@ -15,7 +15,8 @@ from bot.state import ConversationState
 from bot.when import parse_when
 
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
-MAX_ANSWER_CHARS = 4000
+MAX_ANSWER_CHARS = 4000  # kept in the conversation state
+MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram message is at most 4,096)
 MAX_INTENT_WORDS = 60
 
 
@@ -177,12 +178,11 @@ class _Turn:
 
     def keep_answer(self, node: Node, text: str) -> None:
         """Hand the answer to the node's action (it is then not kept in the state), or keep it in its slot."""
-        answer = text.strip()[:MAX_ANSWER_CHARS]
         if node.do:
             note = self.state.slots.get("note_id", "")
-            self.outputs.append(Effect(node.do, answer, node.variables, note, self.sent_at))
+            self.outputs.append(Effect(node.do, text.strip()[:MAX_NOTE_CHARS], node.variables, note, self.sent_at))
         elif node.ask:
-            self.state = self.state.with_slots({node.ask: answer})
+            self.state = self.state.with_slots({node.ask: text.strip()[:MAX_ANSWER_CHARS]})
 
     # Output -----------------------------------------------------------------
 

@@ -352,3 +352,11 @@ async def test_a_quick_note_redelivered_is_saved_once_and_never_in_plain(running
     await service.store.checkpoint()
     data = b"".join(p.read_bytes() for p in running.settings.data_dir.glob(f"{DATABASE_FILE}*"))
     assert b"canary-owl-42" not in data
+
+
+async def test_a_long_note_is_kept_whole(running: Running) -> None:
+    service = running.bot.service
+    text = "He waited outside again. " * 163  # 4,075 characters: about as long as Telegram allows
+    await say(running, ALICE, f"/note {text}")
+    notes = await service.notebook.notes(service.pseudonymiser.key(PLATFORM, ALICE))
+    assert [n.text for n in notes] == [text.strip()]
