@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.events import Choose, Command
+from bot.events import Choose, Command, Pick
 from bot.flow_model import Node
 from bot.program import Program
 
 VERSION = "1"
 BUTTON_COMMANDS = frozenset({"menu", "danger", "back", "clear", "exit"})
 STALE = Choose("", -1)  # the engine answers this with "that button is from an older message"
+ITEM_CHARS = frozenset("0123456789abcdef") | frozenset("olderwn")  # note ids are hex; or "older", "newer"
+MAX_ITEM = 32
 
 
 def node_signature(node: Node) -> str:
@@ -26,13 +28,15 @@ class CallbackCodec:
         self._nodes = {node_signature(node): node for node in program.flows.nodes.values()}
         self._signatures = {node.id: signature for signature, node in self._nodes.items()}
 
-    def encode(self, event: Choose | Command) -> str:
+    def encode(self, event: Choose | Command | Pick) -> str:
         """Return the payload for a button."""
         if isinstance(event, Command):
             return f"{VERSION}:k:{event.name}"
+        if isinstance(event, Pick):
+            return f"{VERSION}:p:{self._signatures[event.node]}:{event.item}"
         return f"{VERSION}:o:{self._signatures[event.node]}:{event.index}"
 
-    def decode(self, data: str | None) -> Choose | Command:
+    def decode(self, data: str | None) -> Choose | Command | Pick:
         """Return the event a payload stands for, or STALE when it is old, forged or malformed."""
         parts = (data or "").split(":")
         if len(parts) == 3 and parts[:2] == [VERSION, "k"] and parts[2] in BUTTON_COMMANDS:
@@ -42,4 +46,12 @@ class CallbackCodec:
             index = int(parts[3])
             if node is not None and index < len(node.options):
                 return Choose(node.id, index)
+        if len(parts) == 4 and parts[:2] == [VERSION, "p"] and _is_item(parts[3]):
+            node = self._nodes.get(parts[2])
+            if node is not None and node.pick is not None:
+                return Pick(node.id, parts[3])
         return STALE
+
+
+def _is_item(text: str) -> bool:
+    return 0 < len(text) <= MAX_ITEM and set(text) <= ITEM_CHARS

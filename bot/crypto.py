@@ -13,6 +13,8 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.identity import load_or_create_secret
 
@@ -65,3 +67,18 @@ class Vault:
     def unwrap(self, owner: str, wrapped: bytes) -> bytes:
         """Return a person's data key from its wrapped form."""
         return unseal(self._master, wrapped, f"data-key:{owner}")
+
+
+class RowSealer:
+    """Seal values that are not evidence (the conversation state) under a key derived from the master key."""
+
+    def __init__(self, master_key: bytes, purpose: str) -> None:
+        self._key = HKDF(SHA256(), length=32, salt=None, info=purpose.encode()).derive(master_key)
+
+    def seal(self, plaintext: bytes, where: str) -> bytes:
+        """Encrypt a value for the place named by ``where``."""
+        return seal(self._key, plaintext, where)
+
+    def unseal(self, sealed: bytes, where: str) -> bytes:
+        """Decrypt a value sealed for ``where``; raises DecryptionError otherwise."""
+        return unseal(self._key, sealed, where)

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from bot import words
-from bot.events import Choose, Command, Event, Resume, Text, Unsupported
+from bot import evidence, words
+from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Pick, Resume, Text, Unsupported
 from bot.flow_model import PLATFORM_COMMANDS, Node
-from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, Message, Output, PlatformAction
+from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, LogView, Message, Output, PlatformAction
 from bot.program import Program
 from bot.state import ConversationState
 from bot.when import parse_when
@@ -55,6 +55,11 @@ class _Turn:
         elif isinstance(event, Text):
             self.sent_at = event.sent_at
             self.text(event.text)
+        elif isinstance(event, Pick):
+            self.pick(event)
+        elif isinstance(event, Attachment):
+            self.sent_at = event.sent_at
+            self.attachment(event)
         elif isinstance(event, Resume):
             self.resume()
         elif isinstance(event, Unsupported):
@@ -100,6 +105,36 @@ class _Turn:
         else:
             self.go(option.go)
 
+    def pick(self, event: Pick) -> None:
+        node = self.program.flows.nodes.get(event.node)
+        if node is None or node.pick is None or not event.item:
+            self.say("system.stale_button")
+            self.reprompt()
+        elif event.item in (OLDER, NEWER):
+            page = _number(self.state.slots.get("log_page", "0")) + (1 if event.item == OLDER else -1)
+            self.state = replace(self.state.with_slots({"log_page": str(max(page, 0))}), node=node.id)
+            self.enter(node.id)
+        else:
+            self.state = self.state.with_slots({"note_id": event.item, "answered": ",".join(event.answered)})
+            self.go(node.pick)
+
+    def attachment(self, event: Attachment) -> None:
+        """Keep a file as evidence for the note in hand, where the flow allows it."""
+        current = self.current
+        if current is not None and current.do == "save_note" and event.caption.strip():
+            self.answer(current, event.caption)  # a photo with a caption starts a note
+            current = self.current
+        problem = evidence.problem(event.kind, event.mime, event.size)
+        if current is None or not current.attach or not self.state.slots.get("note_id"):
+            self.say("system.evidence_where")
+        elif problem is not None:
+            self.say(f"system.evidence_{problem}", evidence.limits())
+        else:
+            variables = {"kind": event.kind, "mime": event.mime, "name": event.name, "caption": event.caption}
+            self.outputs.append(Effect("save_evidence", event.ref, variables, self.sent_at))
+            self.say("system.evidence_saved")
+        self.reprompt()
+
     def text(self, text: str) -> None:
         said = words.words(text)
         current = self.current
@@ -133,6 +168,8 @@ class _Turn:
     def go(self, target: str) -> None:
         """Move to a node, remembering where the person was for /back."""
         self.state = self.state.moved_to(target, remember=self.state.node)
+        if self.program.flows.nodes[target].show == "list":
+            self.state = self.state.with_slots({"log_page": "0"})
         self.enter(target)
 
     def back(self) -> None:
@@ -148,6 +185,9 @@ class _Turn:
         nodes = self.program.flows.nodes
         for _ in range(MAX_STEPS):
             node = nodes[target]
+            if node.next is not None and self.answered(node):
+                target = node.next  # corrections to an answer are amendments, made from the log
+                continue
             self.show(node)
             if node.branch is not None:
                 target = node.branch.choose(self.state.slots) or self.start_of("menu")
@@ -179,8 +219,12 @@ class _Turn:
     def keep_answer(self, node: Node, text: str) -> None:
         """Hand the answer to the node's action (it is then not kept in the state), or keep it in its slot."""
         if node.do:
-            note = self.state.slots.get("note_id", "")
-            self.outputs.append(Effect(node.do, text.strip()[:MAX_NOTE_CHARS], node.variables, note, self.sent_at))
+            self.outputs.append(Effect(node.do, text.strip()[:MAX_NOTE_CHARS], node.variables, self.sent_at))
+            if node.do == "save_note":
+                self.state = self.state.with_slots({"answered": ""})
+            elif node.do == "save_answer":
+                answered = {*self.state.slots.get("answered", "").split(","), node.variables["field"]} - {""}
+                self.state = self.state.with_slots({"answered": ",".join(sorted(answered))})
         elif node.ask:
             self.state = self.state.with_slots({node.ask: text.strip()[:MAX_ANSWER_CHARS]})
 
@@ -192,6 +236,11 @@ class _Turn:
         for helpline_id in node.helplines:
             line = self.program.content.helplines[helpline_id]
             self.outputs.append(HelplineCard(line.id, line.name, line.number, line.for_whom, line.hours))
+        if node.show is not None:
+            page = _number(self.state.slots.get("log_page", "0"))
+            self.outputs.append(LogView(node.show, node.id, self.state.slots.get("note_id", ""), page))
+        if node.do is not None and not node.ask:
+            self.outputs.append(Effect(node.do, "", node.variables, self.sent_at))
 
     def reprompt(self) -> None:
         """Offer again what the current node waits for."""
@@ -230,6 +279,11 @@ class _Turn:
     def start_of(self, flow_id: str) -> str:
         return self.program.flows.flows[flow_id].start_node
 
+    def answered(self, node: Node) -> bool:
+        """Tell whether a question of the note in hand was answered before."""
+        field = node.variables.get("field") if node.do == "save_answer" else None
+        return field is not None and field in self.state.slots.get("answered", "").split(",")
+
     def is_emergency(self, said: tuple[str, ...]) -> bool:
         return any(words.matches(e.words, said) for e in self.program.content.emergency_words)
 
@@ -244,3 +298,7 @@ class _Turn:
             if words.words(self.render(option.label)) == said:
                 return index
         return None
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else 0

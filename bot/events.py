@@ -31,6 +31,35 @@ class Command:
     sent_at: datetime | None = None
 
 
+OLDER, NEWER = "older", "newer"  # the items of a Pick that page through a list
+
+
+@dataclass(frozen=True)
+class Pick:
+    """An item chosen from a list shown at ``node``, such as one note of the log.
+
+    The service fills in what the engine needs to know about the item (``answered``); an item it could not
+    find arrives empty.
+    """
+
+    node: str
+    item: str
+    answered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the person sent (photo, video, voice note, document), described but not yet downloaded."""
+
+    kind: str
+    ref: str
+    size: int | None
+    mime: str
+    name: str = ""
+    caption: str = ""
+    sent_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Resume:
     """The person came back (for example after a restart): show where they are."""
@@ -43,7 +72,7 @@ class Unsupported:
     kind: str
 
 
-Event = Text | Choose | Command | Resume | Unsupported
+Event = Text | Choose | Command | Pick | Attachment | Resume | Unsupported
 
 
 def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:

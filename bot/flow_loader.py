@@ -14,7 +14,7 @@ from bot.flow_model import Branch, Case, Flow, FlowSet, Intent, Node, Option, So
 from bot.yaml_source import YamlReader, read_text
 
 FLOW_KEYS = {"flow", "start", "intents", "commands", "nodes"}
-NODE_KEYS = {"say", "vars", "helplines", "options", "ask", "do", "next", "branch", "end"}
+NODE_KEYS = {"say", "vars", "helplines", "options", "ask", "do", "next", "branch", "end", "show", "pick", "attach"}
 OPTION_KEYS = {"label", "go", "set"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -102,6 +102,9 @@ def _load_node(reader: YamlReader, flow_id: str, name: str, key: yaml.Node, valu
         end=reader.flag(entries["end"], "'end'") if "end" in entries else False,
         source=here,
         lines=MappingProxyType({k: reader.source(key_node).line for k, (key_node, _) in pairs.items()}),
+        show=reader.text(entries["show"], "'show'") if "show" in entries else None,
+        pick=target("pick"),
+        attach=reader.flag(entries["attach"], "'attach'") if "attach" in entries else False,
     )
 
 

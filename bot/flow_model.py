@@ -12,8 +12,14 @@ REQUIRED_FLOWS = ("start", "menu", "danger", "help")
 BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
 PLATFORM_COMMANDS = ("clear", "exit")
 # What an asking node can hand its answer to (``do:``), and the variables each needs.
-ACTIONS: dict[str, tuple[str, ...]] = {"save_note": (), "save_answer": ("field",)}
-ACTION_SLOTS = ("note_id",)  # slots the actions fill (save_note: the note that answers go to)
+ANSWER_ACTIONS: dict[str, tuple[str, ...]] = {"save_note": (), "save_answer": ("field",), "amend_note": ()}
+# What a node that asks for nothing does as it is shown (``do:``), to the note in hand or the whole log.
+ENTRY_ACTIONS: dict[str, tuple[str, ...]] = {"delete_note": (), "forget": (), "export": ()}
+ACTIONS = {**ANSWER_ACTIONS, **ENTRY_ACTIONS}
+# Slots the log fills: the note in hand, which of its questions are answered, and the page of the list.
+ACTION_SLOTS = ("note_id", "answered", "log_page")
+# Views of the log a node can show (``show:``); the service fills them in from the store.
+VIEWS = ("list", "note", "pattern")
 
 
 @dataclass(frozen=True, order=True)
@@ -85,6 +91,9 @@ class Node:
     end: bool
     source: Source
     lines: Mapping[str, int] = field(default_factory=dict)
+    show: str | None = None
+    pick: str | None = None
+    attach: bool = False
 
     def where(self, key: str) -> Source:
         """Return where one of the node's keys (say, helplines, ...) was written, else the node."""
@@ -98,6 +107,8 @@ class Node:
                 yield option.go, option.source
         if self.next is not None:
             yield self.next, self.where("next")
+        if self.pick is not None:
+            yield self.pick, self.where("pick")
         if self.branch is not None:
             for case in self.branch.cases:
                 yield case.go, case.source

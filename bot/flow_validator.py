@@ -13,17 +13,21 @@ from bot.diagnostics import Diagnostic
 from bot.flow_model import (
     ACTION_SLOTS,
     ACTIONS,
+    ANSWER_ACTIONS,
     BUILTIN_COMMANDS,
     PLATFORM_COMMANDS,
     REQUIRED_FLOWS,
+    VIEWS,
     FlowSet,
     Node,
     Source,
 )
+from bot.log_views import LOG_TEMPLATES
 from bot.templates import FORMATS, TemplateLibrary, UnknownHelpline
 
 MAX_MESSAGE_CHARS = 900  # about one phone screen
 MAX_LABEL_CHARS = 40  # longer button labels are cut off in chat apps
+MAX_LOG_TEMPLATE_CHARS = 1500  # the log's views hold the person's own words; only the frame is checked
 SAMPLE_SLOT_VALUE = "sample"
 
 
@@ -36,6 +40,7 @@ def validate(flows: FlowSet, content: Content, flows_dir: Path) -> list[Diagnost
         _reachability(flows),
         _automatic_loops(flows),
         _renders(flows, content),
+        _log_templates(flows, content),
         _intents(flows, content),
         _commands(flows, content.templates),
     )
@@ -65,18 +70,36 @@ def _node_shape(node: Node) -> Iterator[Diagnostic]:
         yield Diagnostic(here, "SCHEMA", f"'{node.id}' has a branch, so it cannot also have next, ask or options")
     if node.next and node.options and not node.ask:
         yield Diagnostic(here, "SCHEMA", f"'{node.id}' moves on by itself (next), so its options would never show")
-    if node.do is not None and node.do not in ACTIONS:
-        yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.do}' is not an action (one of: {', '.join(ACTIONS)})")
-    elif node.do is not None and not node.ask:
-        yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.id}' has 'do' but does not ask for anything to hand it")
-    elif node.do is not None:
-        for needed in ACTIONS[node.do]:
-            if needed not in node.variables:
-                yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.do}' needs vars: {{{needed}: ...}}")
+    yield from _action_shape(node)
+    yield from _view_shape(node)
     if node.ask and not node.next:
         yield Diagnostic(node.where("ask"), "DEAD_END", f"'{node.id}' asks for '{node.ask}' but has no 'next' to go to")
     if not (node.options or node.ask or node.next or node.branch or node.end):
         yield Diagnostic(here, "DEAD_END", f"'{node.id}' has no way on: add options, next, branch or 'end: true'")
+
+
+def _action_shape(node: Node) -> Iterator[Diagnostic]:
+    where = node.where("do")
+    if node.do is None:
+        return
+    if node.do not in ACTIONS:
+        yield Diagnostic(where, "SCHEMA", f"'{node.do}' is not an action (one of: {', '.join(ACTIONS)})")
+        return
+    if node.do in ANSWER_ACTIONS and not node.ask:
+        yield Diagnostic(where, "SCHEMA", f"'{node.id}' has 'do: {node.do}' but does not ask for anything to hand it")
+    if node.do not in ANSWER_ACTIONS and node.ask:
+        yield Diagnostic(where, "SCHEMA", f"'{node.do}' takes no answer, so '{node.id}' cannot also ask")
+    for needed in ACTIONS[node.do]:
+        if needed not in node.variables:
+            yield Diagnostic(where, "SCHEMA", f"'{node.do}' needs vars: {{{needed}: ...}}")
+
+
+def _view_shape(node: Node) -> Iterator[Diagnostic]:
+    if node.show is not None and node.show not in VIEWS:
+        yield Diagnostic(node.where("show"), "SCHEMA", f"'{node.show}' is not a view (one of: {', '.join(VIEWS)})")
+    if (node.show == "list") != (node.pick is not None):
+        message = f"'{node.id}': a list (show: list) needs 'pick' (where a chosen note goes), and only a list has it"
+        yield Diagnostic(node.where("pick" if node.pick else "show"), "SCHEMA", message)
 
 
 def _references(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
@@ -178,6 +201,21 @@ def _renders(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
         for option in node.options:
             if option.label in content.templates:
                 yield from _render_check(content, option.label, sample, option.source, MAX_LABEL_CHARS)
+
+
+def _log_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
+    """Check the templates the log's views and export use, once any node shows a view or exports."""
+    users = [n for n in flows.nodes.values() if n.show is not None or n.do == "export"]
+    if not users:
+        return
+    where = users[0].where("show" if users[0].show else "do")
+    for template_id, variables in LOG_TEMPLATES.items():
+        if template_id not in content.templates:
+            message = f"'{users[0].id}' shows the log, which needs template '{template_id}'"
+            yield Diagnostic(where, "UNKNOWN_TEMPLATE", message)
+        else:
+            source = content.templates.sources[template_id].source
+            yield from _render_check(content, template_id, variables, source, MAX_LOG_TEMPLATE_CHARS)
 
 
 def _render_check(

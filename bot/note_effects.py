@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from types import MappingProxyType
 
+from bot.evidence import MAX_BYTES, EvidenceUnavailable
+from bot.log_csv import export_csv
+from bot.log_pdf import export_pdf
+from bot.log_views import LogLabels
 from bot.notebook import Notebook
-from bot.outputs import Effect
+from bot.outputs import Document, Effect
 from bot.state import ConversationState
+from bot.templates import TemplateLibrary
 
-NOTE_SLOT = "note_id"  # the note that follow-up answers go to
+NOTE_SLOT = "note_id"  # the note that follow-up answers, corrections and files go to
+LOG_SLOTS = ("note_id", "answered", "log_page")
+Fetch = Callable[[str], Awaitable[bytes]]
 
 
 def effect_id(key: str, update_ref: str | None, index: int) -> str:
@@ -20,15 +31,65 @@ def effect_id(key: str, update_ref: str | None, index: int) -> str:
     return hashlib.sha256(f"{key}\x00{update_ref}\x00{index}".encode()).hexdigest()[:32]
 
 
+@dataclass
+class EffectRun:
+    """What carrying out one turn's effects needs, and what it gives back besides the state."""
+
+    notebook: Notebook
+    templates: TemplateLibrary
+    fetch: Fetch | None = None
+    documents: list[Document] = field(default_factory=list)
+
+
 async def apply_effects(
-    notebook: Notebook, key: str, update_ref: str | None, effects: Sequence[Effect], state: ConversationState
+    run: EffectRun, key: str, update_ref: str | None, effects: Sequence[Effect], state: ConversationState
 ) -> ConversationState:
     """Store what the effects ask for, each committed before this returns; return the state to save."""
     for index, effect in enumerate(effects):
-        row_id = effect_id(key, update_ref, index)
-        if effect.action == "save_note":
-            note = await notebook.add(key, effect.text, effect.sent_at, note_id=row_id)
-            state = state.with_slots({NOTE_SLOT: note.id})
-        elif effect.action == "save_answer" and effect.note:
-            await notebook.answer(key, effect.note, effect.variables["field"], effect.text, entry_id=row_id)
+        state = await _apply(run, key, effect_id(key, update_ref, index), effect, state)
     return state
+
+
+async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: ConversationState) -> ConversationState:
+    book, note = run.notebook, state.slots.get(NOTE_SLOT, "")
+    if effect.action == "save_note":
+        saved = await book.add(key, effect.text, effect.sent_at, note_id=row_id)
+        return state.with_slots({NOTE_SLOT: saved.id})
+    if effect.action == "save_answer" and note:
+        await book.answer(key, note, effect.variables["field"], effect.text, entry_id=row_id)
+    elif effect.action == "amend_note" and note:
+        await book.amend(key, note, effect.text, entry_id=row_id)
+    elif effect.action == "save_evidence" and note:
+        data = await _download(run.fetch, effect.text)
+        await book.add_evidence(key, note, data, dict(effect.variables), effect.sent_at, evidence_id=row_id)
+    elif effect.action == "delete_note" and note:
+        await book.delete(key, note)
+        return state.with_slots({NOTE_SLOT: "", "answered": ""})
+    elif effect.action == "forget":
+        await book.forget(key)
+        kept = {name: value for name, value in state.slots.items() if name not in LOG_SLOTS}
+        return replace(state, slots=MappingProxyType(kept))
+    elif effect.action == "export":
+        run.documents.extend(await export(book, key, run.templates, datetime.now(UTC)))
+    return state
+
+
+async def _download(fetch: Fetch | None, ref: str) -> bytes:
+    if fetch is None:
+        raise EvidenceUnavailable("kind")
+    data = await fetch(ref)
+    if len(data) > MAX_BYTES:
+        raise EvidenceUnavailable("too_big")
+    return data
+
+
+async def export(book: Notebook, key: str, templates: TemplateLibrary, now: datetime) -> list[Document]:
+    """Return a person's log as a PDF and a CSV, with neutral file names."""
+    notes = await book.notes(key)
+    files = await book.evidence(key, with_data=True)
+    stem = f"notes-{now:%Y-%m-%d}"
+    pdf = await asyncio.to_thread(export_pdf, notes, files, templates, now)  # other chats go on meanwhile
+    return [
+        Document(f"{stem}.pdf", "application/pdf", pdf),
+        Document(f"{stem}.csv", "text/csv", export_csv(notes, LogLabels.render(templates))),
+    ]

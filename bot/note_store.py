@@ -32,6 +32,18 @@ class EntryRow:
     value: bytes
 
 
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A stored file kept as evidence for a note: what it is (sealed) and its bytes (sealed)."""
+
+    id: str
+    note_id: str
+    saved_at: str
+    sent_at: str | None
+    meta: bytes
+    body: bytes
+
+
 class NoteStore:
     """The log's tables, on the bot's one database connection."""
 
@@ -74,29 +86,51 @@ class NoteStore:
             )
         return True
 
-    async def notes(self, key: str) -> list[NoteRow]:
-        """Return a person's notes, newest first."""
-        async with (
-            self.store.reading() as db,
-            db.execute(
-                "SELECT id, noted_at, sent_at, body FROM notes WHERE key = ? ORDER BY noted_at DESC, id", (key,)
-            ) as cur,
-        ):
+    async def add_evidence(self, key: str, evidence: EvidenceRow) -> bool:
+        """Store a file for one of this person's notes (once per id); False if the note is not theirs."""
+        async with self.store.transaction() as db:
+            async with db.execute("SELECT 1 FROM notes WHERE id = ? AND key = ?", (evidence.note_id, key)) as cur:
+                if await cur.fetchone() is None:
+                    return False
+            await db.execute(
+                "INSERT OR IGNORE INTO evidence (id, note_id, saved_at, sent_at, meta, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (evidence.id, evidence.note_id, evidence.saved_at, evidence.sent_at, evidence.meta, evidence.body),
+            )
+        return True
+
+    async def notes(self, key: str, note_id: str | None = None) -> list[NoteRow]:
+        """Return a person's notes (or just one of them), newest first."""
+        sql = "SELECT id, noted_at, sent_at, body FROM notes WHERE key = ?"
+        args: tuple[str, ...] = (key,)
+        if note_id is not None:
+            sql, args = sql + " AND id = ?", (key, note_id)
+        async with self.store.reading() as db, db.execute(sql + " ORDER BY noted_at DESC, id", args) as cur:
             rows = await cur.fetchall()
         return [NoteRow(r[0], r[1], r[2], bytes(r[3])) for r in rows]
 
-    async def entries(self, key: str) -> list[EntryRow]:
-        """Return every answer and amendment of a person's notes, oldest first."""
-        async with (
-            self.store.reading() as db,
-            db.execute(
-                "SELECT e.id, e.note_id, e.kind, e.field, e.saved_at, e.value FROM note_entries e "
-                "JOIN notes n ON n.id = e.note_id WHERE n.key = ? ORDER BY e.saved_at, e.id",
-                (key,),
-            ) as cur,
-        ):
+    async def entries(self, key: str, note_id: str | None = None) -> list[EntryRow]:
+        """Return every answer and amendment of a person's notes (or of one note), oldest first."""
+        sql = (
+            "SELECT e.id, e.note_id, e.kind, e.field, e.saved_at, e.value FROM note_entries e "
+            "JOIN notes n ON n.id = e.note_id WHERE n.key = ?"
+        )
+        args: tuple[str, ...] = (key,)
+        if note_id is not None:
+            sql, args = sql + " AND n.id = ?", (key, note_id)
+        async with self.store.reading() as db, db.execute(sql + " ORDER BY e.saved_at, e.id", args) as cur:
             rows = await cur.fetchall()
         return [EntryRow(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
+
+    async def evidence(self, key: str, with_bodies: bool = False) -> list[EvidenceRow]:
+        """Return the files kept for a person's notes, oldest first (their bytes only when asked for)."""
+        body = "e.body" if with_bodies else "x''"
+        sql = (
+            f"SELECT e.id, e.note_id, e.saved_at, e.sent_at, e.meta, {body} FROM evidence e "
+            "JOIN notes n ON n.id = e.note_id WHERE n.key = ? ORDER BY e.saved_at, e.id"
+        )
+        async with self.store.reading() as db, db.execute(sql, (key,)) as cur:
+            rows = await cur.fetchall()
+        return [EvidenceRow(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])) for r in rows]
 
     async def delete_note(self, key: str, note_id: str) -> bool:
         """Delete one of this person's notes and everything attached to it."""
@@ -112,5 +146,5 @@ class NoteStore:
             await db.execute("DELETE FROM data_keys WHERE key = ?", (key,))
             await db.execute("DELETE FROM notes WHERE key = ?", (key,))
             await db.execute("DELETE FROM conversations WHERE key = ?", (key,))
-            await db.execute("DELETE FROM chat_messages WHERE key = ?", (key,))
+        # The ids of messages in their chat are kept (never their text) so that /clear can still delete them.
         await self.store.checkpoint()

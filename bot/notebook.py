@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.crypto import Vault, seal, unseal
-from bot.note_store import EntryRow, NoteRow, NoteStore
+from bot.note_store import EntryRow, EvidenceRow, NoteRow, NoteStore
 
 # The booklet's log columns after "what happened", then the police diary's extra question.
 FIELDS = ("when", "where", "evidence", "police", "impact", "changes", "others", "witnesses")
@@ -24,6 +25,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A file kept for a note: what kind it is, when it came, and (when asked for) its bytes."""
+
+    id: str
+    note_id: str
+    saved_at: datetime
+    sent_at: datetime | None
+    kind: str
+    mime: str
+    name: str
+    caption: str
+    size: int
+    data: bytes = b""
+
+
+@dataclass(frozen=True)
 class Note:
     """One incident as first written, its first answer to each question, and every later amendment."""
 
@@ -33,6 +50,12 @@ class Note:
     text: str
     answers: dict[str, Entry] = field(default_factory=dict)
     amendments: tuple[Entry, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    def latest(self, field_name: str) -> Entry | None:
+        """Return the newest word on a question: its last amendment, else its answer."""
+        amended = [a for a in self.amendments if a.field == field_name]
+        return amended[-1] if amended else self.answers.get(field_name)
 
 
 class Notebook:
@@ -79,13 +102,15 @@ class Notebook:
         """Save an answer; if the question was answered before, keep this as an amendment of it."""
         if field_name not in FIELDS:
             raise ValueError(f"unknown field {field_name!r}")
-        answered = any(n.id == note_id and field_name in n.answers for n in await self.notes(key))
+        answered = any(field_name in n.answers for n in await self.notes(key, note_id))
         kind = AMENDMENT if answered else "answer"
         return await self._add_entry(key, note_id, kind, field_name, text, now, entry_id)
 
-    async def amend(self, key: str, note_id: str, text: str, now: datetime | None = None) -> bool:
+    async def amend(
+        self, key: str, note_id: str, text: str, now: datetime | None = None, entry_id: str | None = None
+    ) -> bool:
         """Add an amendment to a note, kept with its own time; the original is never changed."""
-        return await self._add_entry(key, note_id, AMENDMENT, "text", text, now)
+        return await self._add_entry(key, note_id, AMENDMENT, "text", text, now, entry_id)
 
     async def _add_entry(
         self,
@@ -105,17 +130,69 @@ class Notebook:
         value = seal(data_key, text.encode(), _entry_place(key, note_id, entry_id, kind, field_name, saved_at))
         return await self.store.add_entry(key, EntryRow(entry_id, note_id, kind, field_name, saved_at, value))
 
-    async def notes(self, key: str) -> list[Note]:
-        """Return a person's notes, newest first, decrypted."""
+    async def add_evidence(
+        self,
+        key: str,
+        note_id: str,
+        data: bytes,
+        details: dict[str, str],
+        sent_at: datetime | None = None,
+        evidence_id: str | None = None,
+    ) -> bool:
+        """Keep a file for a note, sealed with what kind it is; False if the note is not theirs."""
+        data_key = await self._data_key(key, create=False)
+        if data_key is None:
+            return False
+        evidence_id = evidence_id or uuid.uuid4().hex
+        saved_at = datetime.now(UTC).isoformat()
+        sent = sent_at.astimezone(UTC).isoformat() if sent_at else None
+        meta = json.dumps({**details, "size": len(data)}).encode()
+        place = _evidence_place(key, note_id, evidence_id, saved_at, sent)
+        row = EvidenceRow(
+            evidence_id, note_id, saved_at, sent, seal(data_key, meta, place + ":meta"), seal(data_key, data, place)
+        )
+        return await self.store.add_evidence(key, row)
+
+    async def notes(self, key: str, note_id: str | None = None) -> list[Note]:
+        """Return a person's notes (or just one), newest first, decrypted, with what files each has."""
         data_key = await self._data_key(key, create=False)
         if data_key is None:
             return []
         entries: dict[str, list[EntryRow]] = {}
-        for row in await self.store.entries(key):
+        for row in await self.store.entries(key, note_id):
             entries.setdefault(row.note_id, []).append(row)
-        return [self._open_note(key, data_key, row, entries.get(row.id, [])) for row in await self.store.notes(key)]
+        files: dict[str, list[Evidence]] = {}
+        for item in await self.evidence(key):
+            files.setdefault(item.note_id, []).append(item)
+        return [
+            self._open_note(key, data_key, row, entries.get(row.id, []), files.get(row.id, []))
+            for row in await self.store.notes(key, note_id)
+        ]
 
-    def _open_note(self, key: str, data_key: bytes, row: NoteRow, rows: list[EntryRow]) -> Note:
+    async def evidence(self, key: str, with_data: bool = False) -> list[Evidence]:
+        """Return the files kept for a person's notes, oldest first; their bytes only when asked for."""
+        data_key = await self._data_key(key, create=False)
+        if data_key is None:
+            return []
+        found = []
+        for row in await self.store.evidence(key, with_data):
+            place = _evidence_place(key, row.note_id, row.id, row.saved_at, row.sent_at)
+            meta = json.loads(unseal(data_key, row.meta, place + ":meta"))
+            data = unseal(data_key, row.body, place) if with_data else b""
+            found.append(
+                Evidence(
+                    row.id,
+                    row.note_id,
+                    datetime.fromisoformat(row.saved_at),
+                    _time(row.sent_at),
+                    **{k: str(meta.get(k, "")) for k in ("kind", "mime", "name", "caption")},
+                    size=int(meta.get("size", 0)),
+                    data=data,
+                )
+            )
+        return found
+
+    def _open_note(self, key: str, data_key: bytes, row: NoteRow, rows: list[EntryRow], files: list[Evidence]) -> Note:
         text = unseal(data_key, row.body, _note_place(key, row.id, row.noted_at, row.sent_at)).decode()
         answers: dict[str, Entry] = {}
         amendments: list[Entry] = []
@@ -126,7 +203,8 @@ class Notebook:
                 amendments.append(entry)
             else:
                 answers.setdefault(e.field, entry)
-        return Note(row.id, datetime.fromisoformat(row.noted_at), _time(row.sent_at), text, answers, tuple(amendments))
+        noted_at = datetime.fromisoformat(row.noted_at)
+        return Note(row.id, noted_at, _time(row.sent_at), text, answers, tuple(amendments), tuple(files))
 
     async def delete(self, key: str, note_id: str) -> bool:
         """Delete one note and everything attached to it."""
@@ -143,6 +221,10 @@ def _note_place(key: str, note_id: str, noted_at: str, sent_at: str | None) -> s
 
 def _entry_place(key: str, note_id: str, entry_id: str, kind: str, field_name: str, saved_at: str) -> str:
     return f"note_entries:{key}:{note_id}:{entry_id}:{kind}:{field_name}:{saved_at}"
+
+
+def _evidence_place(key: str, note_id: str, evidence_id: str, saved_at: str, sent_at: str | None) -> str:
+    return f"evidence:{key}:{note_id}:{evidence_id}:{saved_at}:{sent_at or ''}"
 
 
 def _time(value: str | None) -> datetime | None:

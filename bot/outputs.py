@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.events import Choose, Command
+from bot.events import Choose, Command, Pick
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Button:
     """One choice, and the event that pressing it sends."""
 
     label: str
-    event: Choose | Command
+    event: Choose | Command | Pick
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,26 @@ class Effect:
     action: str
     text: str
     variables: Mapping[str, str]
-    note: str
     sent_at: datetime | None
 
 
-Output = Message | HelplineCard | Buttons | AskText | PlatformAction | Effect
+@dataclass(frozen=True)
+class LogView:
+    """A view of the person's log (the list, one note, the pattern) that the service fills in from the store."""
+
+    view: str
+    node: str
+    note: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file for the person to keep, such as their log exported as PDF or CSV."""
+
+    filename: str
+    media_type: str
+    data: bytes
+
+
+Output = Message | HelplineCard | Buttons | AskText | PlatformAction | Effect | LogView | Document

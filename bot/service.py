@@ -7,17 +7,19 @@ import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 
-from bot import engine
-from bot.crypto import Vault, load_master_key
-from bot.events import Event
+from bot import engine, log_views
+from bot.crypto import RowSealer, Vault, load_master_key
+from bot.events import NEWER, OLDER, Event, Pick
+from bot.evidence import EvidenceUnavailable
 from bot.identity import Pseudonymiser, load_or_create_secret
-from bot.note_effects import apply_effects
+from bot.note_effects import EffectRun, Fetch, apply_effects
 from bot.note_store import NoteStore
 from bot.notebook import Notebook
-from bot.outputs import Effect, Output
+from bot.outputs import Effect, LogView, Output
 from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
@@ -41,8 +43,9 @@ class ChatService:
         """Load and check the flows (unless given), then open the store; raises InvalidFlows on bad flows."""
         program = program or load_program(settings.flows_dir, settings.content_dir)
         secret = load_or_create_secret(settings.data_dir)
-        vault = Vault(load_master_key(settings.data_dir, settings.master_key))
-        store = await Store.open(settings.data_dir)
+        master_key = load_master_key(settings.data_dir, settings.master_key)
+        vault = Vault(master_key)
+        store = await Store.open(settings.data_dir, RowSealer(master_key, "conversation-state"))
         return cls(program, store, Pseudonymiser(secret), Notebook(NoteStore(store), vault))
 
     async def close(self) -> None:
@@ -54,11 +57,17 @@ class ChatService:
         return await self.store.load_state(self.pseudonymiser.key(platform, user_id)) is not None
 
     async def handle(
-        self, platform: str, user_id: str | int, event: Event, update_ref: str | None = None
+        self,
+        platform: str,
+        user_id: str | int,
+        event: Event,
+        update_ref: str | None = None,
+        fetch: Fetch | None = None,
     ) -> Sequence[Output] | None:
         """Run one event for one person, one at a time per person; state is saved before returning.
 
-        With an update reference, an update seen before changes nothing and returns None.
+        With an update reference, an update seen before changes nothing and returns None. ``fetch``
+        downloads a file the person sent, for keeping as evidence.
         """
         key = self.pseudonymiser.key(platform, user_id)
         started = time.perf_counter()
@@ -67,18 +76,39 @@ class ChatService:
                 log.info("update already handled; skipped")
                 return None
             state = await self.store.load_state(key) or ConversationState()
-            new_state, outputs = engine.step(self.program, state, event)
-            effects = [o for o in outputs if isinstance(o, Effect)]
             try:
-                new_state = await apply_effects(self.notebook, key, update_ref, effects, new_state)
-                fresh, _ = await self.store.apply_turn(key, update_ref, lambda _: (new_state, None))
+                outputs = await self._turn(key, update_ref, state, await self._with_facts(key, event), fetch)
+            except EvidenceUnavailable as problem:
+                log.warning("a file could not be kept: %s", problem.reason)
+                return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
             except (sqlite3.Error, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
                 return engine.failed(self.program, state, "system.not_saved")[1]
         # Never log text, ids or where the person is: only what kind of event it was and how long it took.
         log.debug("handled %s in %.1f ms", type(event).__name__, (time.perf_counter() - started) * 1000)
-        return [o for o in outputs if not isinstance(o, Effect)] if fresh else None
+        return outputs
+
+    async def _turn(
+        self, key: str, update_ref: str | None, state: ConversationState, event: Event, fetch: Fetch | None
+    ) -> list[Output] | None:
+        new_state, outputs = engine.step(self.program, state, event)
+        run = EffectRun(self.notebook, self.program.content.templates, fetch)
+        new_state = await apply_effects(run, key, update_ref, [o for o in outputs if isinstance(o, Effect)], new_state)
+        if any(isinstance(o, LogView) for o in outputs):
+            notes = await self.notebook.notes(key)
+            outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
+        fresh, _ = await self.store.apply_turn(key, update_ref, lambda _: (new_state, None))
+        if not fresh:
+            return None
+        return [*(o for o in outputs if not isinstance(o, Effect)), *run.documents]
+
+    async def _with_facts(self, key: str, event: Event) -> Event:
+        """Tell the engine about the note a person picked from their log: whether it is theirs, what it has."""
+        if not isinstance(event, Pick) or event.item in (OLDER, NEWER):
+            return event
+        found = await self.notebook.notes(key, event.item[:64]) if event.item else []
+        return replace(event, item=found[0].id, answered=tuple(found[0].answers)) if found else replace(event, item="")
 
     def _lock_for(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,10 @@ from typing import TypeVar
 
 import aiosqlite
 
+from bot.crypto import DecryptionError, RowSealer
 from bot.state import ConversationState
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 UPDATE_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an update
@@ -63,15 +67,27 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX note_entries_by_note ON note_entries (note_id, saved_at);
     """,
+    """
+    CREATE TABLE evidence (
+        id TEXT NOT NULL UNIQUE,
+        note_id TEXT NOT NULL REFERENCES notes (id) ON DELETE CASCADE,
+        saved_at TEXT NOT NULL,
+        sent_at TEXT,
+        meta BLOB NOT NULL,
+        body BLOB NOT NULL
+    );
+    CREATE INDEX evidence_by_note ON evidence (note_id, saved_at);
+    """,
 )
 
 
 class Store:
     """The bot's database: conversation state keyed by pseudonymous key."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path, sealer: RowSealer | None = None) -> None:
         self._db = connection
         self.path = path
+        self.sealer = sealer
         self._lock = asyncio.Lock()  # one connection: transactions must not interleave
 
     @asynccontextmanager
@@ -93,13 +109,16 @@ class Store:
             await self._db.execute("COMMIT")
 
     @classmethod
-    async def open(cls, data_dir: Path) -> Store:
-        """Open (creating if needed) the database in the data directory and bring its schema up to date."""
+    async def open(cls, data_dir: Path, sealer: RowSealer | None = None) -> Store:
+        """Open (creating if needed) the database in the data directory and bring its schema up to date.
+
+        With a sealer, conversation states are stored encrypted.
+        """
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = data_dir / DATABASE_FILE
         path.touch(mode=0o600, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
-        store = cls(connection, path)
+        store = cls(connection, path, sealer)
         try:
             await store._configure()
             await store._migrate()
@@ -148,7 +167,17 @@ class Store:
     async def _load_state(self, key: str) -> ConversationState | None:
         async with self._db.execute("SELECT state FROM conversations WHERE key = ?", (key,)) as cursor:
             row = await cursor.fetchone()
-        return ConversationState.from_json(row[0]) if row else None
+        if row is None:
+            return None
+        if isinstance(row[0], str):
+            return ConversationState.from_json(row[0])  # stored before states were sealed
+        try:
+            if self.sealer is None:
+                raise DecryptionError("no key to open sealed states with")
+            return ConversationState.from_json(self.sealer.unseal(bytes(row[0]), f"conversations:{key}").decode())
+        except DecryptionError:
+            log.warning("a conversation state could not be opened; starting it afresh")
+            return ConversationState()
 
     async def save_state(self, key: str, state: ConversationState) -> None:
         """Save a person's state, committed before this returns."""
@@ -159,8 +188,12 @@ class Store:
         await self._db.execute(
             "INSERT INTO conversations (key, state, updated_at) VALUES (?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            (key, state.to_json(), _now()),
+            (key, self._dump_state(key, state), _now()),
         )
+
+    def _dump_state(self, key: str, state: ConversationState) -> str | bytes:
+        text = state.to_json()
+        return self.sealer.seal(text.encode(), f"conversations:{key}") if self.sealer else text
 
     async def apply_turn(
         self, key: str, update_ref: str | None, turn: Callable[[ConversationState | None], tuple[ConversationState, T]]

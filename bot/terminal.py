@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot import words
-from bot.events import Command, Event, Resume, Text, parse_text
-from bot.outputs import AskText, Button, Output, PlatformAction
+from bot.events import Attachment, Command, Event, Resume, Text, parse_text
+from bot.evidence import EvidenceUnavailable
+from bot.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.plain_text import body_text, buttons_of, numbered
 from bot.service import ChatService
 from bot.templates import TemplateLibrary
 
 PLATFORM = "terminal"
 LOCAL_USER = "local"
-INTERACTIVE_HINT = "(Type a number to choose, or write a message. Ctrl-D leaves; your place is kept.)"
+INTERACTIVE_HINT = (
+    "(Type a number to choose, or write a message. While noting, '/attach PATH' keeps a file as evidence."
+    " Ctrl-D leaves; your place is kept.)"
+)
+EXPORTS_DIR = "exports"
 
 
-def render_reply(outputs: Sequence[Output], templates: TemplateLibrary | None = None) -> str:
+def render_reply(
+    outputs: Sequence[Output], templates: TemplateLibrary | None = None, saved: Sequence[Path] = ()
+) -> str:
     """Write one reply as plain text: the messages, then the options numbered on their own lines."""
     parts = [body_text(outputs)]
     for action in (o for o in outputs if isinstance(o, PlatformAction)):
         parts.append(templates.render(f"terminal.{action.name}", {}) if templates else "")
+    for path in saved:
+        parts.append(templates.render("terminal.document", {"path": str(path)}) if templates else str(path))
     if any(isinstance(o, AskText) for o in outputs):
         parts.append("(Type your answer.)")
     if (buttons := buttons_of(outputs)) and PlatformAction("exit") not in outputs:
@@ -60,13 +71,21 @@ class TerminalChat:
         await self.send(Resume())
 
     async def send(self, event: Event) -> None:
-        """Run one event and write the reply."""
+        """Run one event and write the reply; files the bot gives are written to the exports folder."""
         if isinstance(event, Text | Command) and event.sent_at is None:
             event = replace(event, sent_at=datetime.now(UTC))
-        outputs = await self.service.handle(PLATFORM, self.user, event) or ()
+        if isinstance(event, Command) and event.name == "attach":
+            attachment = attachment_for(event.argument, event.sent_at)
+            if attachment is None:
+                self.write(self.service.program.content.templates.render("terminal.no_file", {}) + "\n\n")
+                return
+            event = attachment
+        outputs = await self.service.handle(PLATFORM, self.user, event, fetch=read_file) or ()
         self.buttons = buttons_of(outputs) or self.buttons
         self.finished = PlatformAction("exit") in outputs
-        self.write(render_reply(outputs, self.service.program.content.templates) + "\n\n")
+        documents = [o for o in outputs if isinstance(o, Document)]
+        saved = [save_document(self.service.store.path.parent / EXPORTS_DIR, d) for d in documents]
+        self.write(render_reply(outputs, self.service.program.content.templates, saved) + "\n\n")
 
     async def run(self, lines: Iterable[str]) -> None:
         """Open the chat and answer each line in turn."""
@@ -75,6 +94,35 @@ class TerminalChat:
             await self.send(event_for(line.rstrip("\r\n"), self.buttons))
             if self.finished:
                 break
+
+
+def attachment_for(argument: str, sent_at: datetime | None) -> Attachment | None:
+    """Describe a local file as if it had been sent in a chat ('/attach PATH'); None when there is no such file."""
+    path = Path(argument.strip().strip("'\"")).expanduser()
+    if not argument.strip() or not path.is_file():
+        return None
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Attachment("document", str(path), path.stat().st_size, mime, path.name, "", sent_at)
+
+
+async def read_file(ref: str) -> bytes:
+    """Read a file named with /attach."""
+    try:
+        return await asyncio.to_thread(Path(ref).read_bytes)
+    except OSError:
+        raise EvidenceUnavailable("unavailable") from None
+
+
+def save_document(folder: Path, document: Document) -> Path:
+    """Write a file the bot gives (an export) where only this user can read it; never overwrite one."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path, number = folder / document.filename, 1
+    while path.exists():
+        number += 1
+        path = folder / f"{Path(document.filename).stem}-{number}{Path(document.filename).suffix}"
+    path.touch(mode=0o600)
+    path.write_bytes(document.data)
+    return path.resolve()
 
 
 async def run_terminal(service: ChatService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:

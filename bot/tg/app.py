@@ -39,7 +39,7 @@ DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)  # Telegram deletes o
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 SEND_ATTEMPTS = 4
 MENU_COMMANDS = ("start", "menu", "help")  # then the flows' own commands (such as /note), then these:
-PRIVACY_COMMANDS = ("clear", "exit")
+PRIVACY_COMMANDS = ("forget", "clear", "exit")  # last, in this order (forget only when a flow declares it)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,7 +94,8 @@ class TelegramBot:
     async def _post_init(self, app: Application) -> None:  # type: ignore[type-arg]
         self._service = await ChatService.open(self.settings, self.program)
         await self.service.store.forget_old_updates()
-        names = [*MENU_COMMANDS, *self.program.commands, *PRIVACY_COMMANDS]
+        flow_commands = sorted(self.program.commands, key=lambda name: (name in PRIVACY_COMMANDS, name != "note"))
+        names = [*MENU_COMMANDS, *flow_commands, *(c for c in PRIVACY_COMMANDS if c not in self.program.commands)]
         commands = [BotCommand(name, self.text(f"command.{name}")) for name in names]
         await app.bot.set_my_commands(commands)
 

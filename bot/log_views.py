@@ -1,0 +1,180 @@
+"""Fill in views of the log (the list, one note, the pattern) from the person's notes, through templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.events import NEWER, OLDER, Pick
+from bot.log_rows import COLUMNS, amendment_text, entry_text, file_text, when_text
+from bot.notebook import Note
+from bot.outputs import Button, Buttons, LogView, Message, Output
+from bot.pattern import Pattern, incident_time, summarise
+from bot.templates import TemplateLibrary
+from bot.when import LONDON, london_time
+
+PAGE_SIZE = 5
+PREVIEW_CHARS = 22  # a button label is cut off after about 40 characters
+CHART_WEEKS = 8  # weeks shown in the chat; the export shows them all
+
+# The templates the log's views and export render, with sample variables the validator renders them with.
+LOG_TEMPLATES: dict[str, dict[str, object]] = {
+    "log.list": {"count": 1, "page": 1, "pages": 1, "items": [{"when": "Fri 20 Nov 2026, 17:30", "preview": "x"}]},
+    "log.list_empty": {},
+    "log.item_button": {"when": "20 Nov 17:30", "preview": "He was outside"},
+    "log.option_older": {},
+    "log.option_newer": {},
+    "log.note": {
+        "when": "Fri 20 Nov 2026, 17:30",
+        "noted": "Fri 20 Nov 2026, 17:31",
+        "text": "x",
+        "answers": [{"label": "Where", "text": "x"}],
+        "amendments": ["[Added Fri 20 Nov 2026, 18:00] x"],
+        "files": ["Photo, Fri 20 Nov 2026, 17:32"],
+    },
+    "log.note_gone": {},
+    "log.pattern": {
+        "count": 3,
+        "first": "Fri 20 Nov 2026",
+        "last": "Sat 21 Nov 2026",
+        "per_week": "1.5",
+        "recent": 2,
+        "before": 1,
+        "rising": True,
+        "weeks": [{"week": "16 Nov", "count": 2, "bar": "██"}],
+    },
+    "log.pdf_title": {},
+    "log.pdf_header": {"count": 3, "first": "Fri 20 Nov 2026", "last": "Sat 21 Nov 2026", "generated": "now"},
+    "log.pdf_pattern": {"per_week": "1.5", "recent": 2, "before": 1},
+    "log.pdf_files": {"count": 1},
+    "log.pdf_no_thumbnail": {},
+    "log.pdf_footer": {},
+    "log.added": {},
+    "log.noted": {},
+    "log.sent": {},
+    **{f"log.column_{column}": {} for column in COLUMNS},
+    **{f"log.kind_{kind}": {} for kind in ("photo", "video", "voice", "audio", "video_note", "document")},
+}
+
+
+@dataclass(frozen=True)
+class LogLabels:
+    """Words the log's rows use, rendered once from templates."""
+
+    columns: Mapping[str, str]
+    kinds: Mapping[str, str]
+    added: str
+    noted: str
+    sent: str
+
+    @classmethod
+    def render(cls, templates: TemplateLibrary) -> LogLabels:
+        """Render the column headings, kinds of file and the amendment marker."""
+        kinds = {
+            k.removeprefix("log.kind_"): templates.render(k, {}) for k in LOG_TEMPLATES if k.startswith("log.kind_")
+        }
+        columns = {column: templates.render(f"log.column_{column}", {}) for column in COLUMNS}
+        added, noted, sent = (templates.render(f"log.{name}", {}) for name in ("added", "noted", "sent"))
+        return cls(columns, kinds, added, noted, sent)
+
+
+def expand(outputs: Sequence[Output], notes: Sequence[Note], templates: TemplateLibrary, now: datetime) -> list[Output]:
+    """Replace each LogView with its messages; its buttons go before the ones that follow it."""
+    expanded: list[Output] = []
+    pending: list[Button] = []
+    for output in outputs:
+        if isinstance(output, LogView):
+            message, buttons = _view(output, notes, templates, now)
+            expanded.append(message)
+            pending.extend(buttons)
+        elif isinstance(output, Buttons) and pending:
+            expanded.append(Buttons((*pending, *output.buttons)))
+            pending = []
+        else:
+            expanded.append(output)
+    return expanded
+
+
+def _view(
+    view: LogView, notes: Sequence[Note], templates: TemplateLibrary, now: datetime
+) -> tuple[Message, list[Button]]:
+    if view.view == "list":
+        return _list(view, notes, templates)
+    if view.view == "note":
+        note = next((n for n in notes if n.id == view.note), None)
+        if note is None:
+            return Message("log.note_gone", templates.render("log.note_gone", {})), []
+        return Message("log.note", templates.render("log.note", note_variables(note, templates))), []
+    pattern = summarise((incident_time(n) for n in notes), now)
+    return Message("log.pattern", templates.render("log.pattern", pattern_variables(pattern))), []
+
+
+def _list(view: LogView, notes: Sequence[Note], templates: TemplateLibrary) -> tuple[Message, list[Button]]:
+    if not notes:
+        return Message("log.list_empty", templates.render("log.list_empty", {})), []
+    pages = (len(notes) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(view.page, pages - 1)
+    shown = notes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    items = [{"when": when_text(n), "preview": _preview(n.text)} for n in shown]
+    text = templates.render("log.list", {"count": len(notes), "page": page + 1, "pages": pages, "items": items})
+    buttons = [
+        Button(
+            templates.render("log.item_button", {"when": _short_time(n), "preview": _preview(n.text)}),
+            Pick(view.node, n.id),
+        )
+        for n in shown
+    ]
+    if page + 1 < pages:
+        buttons.append(Button(templates.render("log.option_older", {}), Pick(view.node, OLDER)))
+    if page > 0:
+        buttons.append(Button(templates.render("log.option_newer", {}), Pick(view.node, NEWER)))
+    return Message("log.list", text), buttons
+
+
+def note_variables(note: Note, templates: TemplateLibrary) -> dict[str, object]:
+    """Return what the note view shows: the note, each answer, each amendment and file, with times."""
+    labels = LogLabels.render(templates)
+    answers = [
+        {"label": labels.columns[name], "text": entry_text(entry)}
+        for name, entry in note.answers.items()
+        if name in labels.columns and name != "when"
+    ]
+    return {
+        "when": when_text(note),
+        "noted": london_time(note.noted_at),
+        "text": note.text,
+        "answers": answers,
+        "amendments": [amendment_text(a, labels.added) for a in note.amendments],
+        "files": [file_text(f, labels.kinds) for f in note.evidence],
+    }
+
+
+def pattern_variables(pattern: Pattern) -> dict[str, object]:
+    """Return what the pattern summary shows: counts only, never a score."""
+    weeks = [
+        {"week": week.strftime("%d %b"), "count": count, "bar": "█" * min(count, 20)} for week, count in pattern.weeks
+    ]
+    return {
+        "count": pattern.count,
+        "first": _day(pattern.first),
+        "last": _day(pattern.last),
+        "per_week": f"{pattern.per_week:.1f}",
+        "recent": pattern.recent,
+        "before": pattern.before,
+        "rising": pattern.rising,
+        "weeks": weeks[-CHART_WEEKS:],
+    }
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
+
+
+def _short_time(note: Note) -> str:
+    return incident_time(note).astimezone(LONDON).strftime("%d %b %H:%M")
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.astimezone(LONDON).strftime("%a %d %b %Y") if moment else ""
