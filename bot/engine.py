@@ -123,9 +123,11 @@ class _Turn:
         current = self.current
         if current is not None and current.do == "save_note" and event.caption.strip():
             self.answer(current, event.caption)  # a photo with a caption starts a note
+            self.outputs = [o for o in self.outputs if not isinstance(o, Buttons | AskText)]  # offered once, below
             current = self.current
         problem = evidence.problem(event.kind, event.mime, event.size)
-        if current is None or not current.attach or not self.state.slots.get("note_id"):
+        noting = any(isinstance(o, Effect) and o.action == "save_note" for o in self.outputs)
+        if current is None or not current.attach or not (noting or self.state.slots.get("note_id")):
             self.say("system.evidence_where")
         elif problem is not None:
             self.say(f"system.evidence_{problem}", evidence.limits())

@@ -28,8 +28,8 @@ class FloodGuard:
 
     def __init__(
         self,
-        capacity: float = 10,
-        per_second: float = 1.0,
+        capacity: float = 20,  # a person tapping quickly through their log can send a dozen in a few seconds
+        per_second: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         max_people: int = 50_000,
     ) -> None:

@@ -12,6 +12,10 @@ import pytest
 from bot.program import Program, load_program
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
+from bot.tg.app import TelegramBot
+from bot.tg.runner import start, stop
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_harness import Running, make_settings
 
 FLOWS = PROJECT_ROOT / "flows"
 CONTENT = PROJECT_ROOT / "content"
@@ -109,3 +113,21 @@ def make_project(tmp_path: Path) -> ProjectMaker:
         return flows_dir, content_dir
 
     return make
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def running(fake: FakeTelegram, program: Program, tmp_path: Path) -> AsyncIterator[Running]:
+    settings = make_settings(tmp_path, fake)
+    bot = TelegramBot(settings, program, retry_delay=0.01)
+    app = bot.build()
+    await start(app, settings, poll_timeout=1)
+    yield Running(fake, bot, app, settings)
+    await stop(app)

@@ -43,6 +43,7 @@ class FakeTelegram:
     faults: dict[str, Fault] = field(default_factory=dict)
     port: int = 0
     replies: dict[int, list[int]] = field(default_factory=dict)  # chat id -> ids given to the bot's messages
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> the bytes a download returns
     _next_update: int = 1
     _next_message: int = 1000
     _runner: web.AppRunner | None = None
@@ -57,6 +58,7 @@ class FakeTelegram:
         self._changed = self._changed or asyncio.Condition()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -123,7 +125,21 @@ class FakeTelegram:
             }
         }
 
+    def upload(self, data: bytes, file_id: str | None = None) -> str:
+        """Hold a file people can send; returns its file_id."""
+        file_id = file_id or f"file{len(self.files) + 1}"
+        self.files[file_id] = data
+        return file_id
+
     # Looking at what the bot did ---------------------------------------------
+
+    def documents(self, chat_id: int) -> list[dict[str, Any]]:
+        """Return the files sent to one chat: each with its filename and data."""
+        return [
+            c.params["document"]
+            for c in self.calls
+            if c.method == "sendDocument" and int(c.params["chat_id"]) == chat_id
+        ]
 
     def sent(self, chat_id: int | None = None) -> list[Call]:
         """Return the sendMessage calls, optionally to one chat."""
@@ -172,6 +188,12 @@ class FakeTelegram:
             )
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            if file_id not in self.files:
+                return _error(400, "Bad Request: invalid file_id")
+            size = len(self.files[file_id])
+            return _ok({"file_id": file_id, "file_unique_id": file_id, "file_size": size, "file_path": file_id})
         return _ok(self._answer(method, params))
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -186,6 +208,12 @@ class FakeTelegram:
                     await asyncio.wait_for(self._changed.wait(), timeout)
         limit = int(params.get("limit") or 100)
         return self.updates[:limit]
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token or request.match_info["path"] not in self.files:
+            return web.Response(status=404)
+        self.calls.append(Call("download", {"path": request.match_info["path"]}))
+        return web.Response(body=self.files[request.match_info["path"]])
 
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -217,6 +245,8 @@ async def _params(request: web.Request) -> dict[str, Any]:
         raw.update(request.query)
     decoded = {}
     for key, value in raw.items():
+        if isinstance(value, web.FileField):
+            value = {"filename": value.filename, "data": value.file.read()}
         if isinstance(value, str) and (value[:1] in ("[", "{") or value in ("true", "false")):
             with contextlib.suppress(ValueError):
                 value = json.loads(value)

@@ -7,79 +7,21 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
-from telegram.ext import Application
 
 from bot.logs import QUIET_LIBRARIES, setup_logging
 from bot.program import Program
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT
 from bot.store import DATABASE_FILE
 from bot.tg.app import PLATFORM, TelegramBot
 from bot.tg.runner import start, stop
 from tests.fake_telegram import FakeTelegram
-
-ALICE = 7770001234
-BOB = 7770005678
-
-
-@dataclass
-class Running:
-    fake: FakeTelegram
-    bot: TelegramBot
-    app: Application  # type: ignore[type-arg]
-    settings: Settings
-
-
-def make_settings(tmp_path: Path, fake: FakeTelegram, **extra: str) -> Settings:
-    env = {
-        "BOT_DATA_DIR": str(tmp_path / "data"),
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        **extra,
-    }
-    return Settings.from_env(env)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def running(fake: FakeTelegram, program: Program, tmp_path: Path) -> AsyncIterator[Running]:
-    settings = make_settings(tmp_path, fake)
-    bot = TelegramBot(settings, program, retry_delay=0.01)
-    app = bot.build()
-    await start(app, settings, poll_timeout=1)
-    yield Running(fake, bot, app, settings)
-    await stop(app)
-
-
-async def say(running: Running, user: int, text: str) -> str:
-    """Send a message and return the bot's next reply text."""
-    before = len(running.fake.sent(user))
-    await running.fake.push(running.fake.message(user, text))
-    await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
-    return str(running.fake.sent(user)[-1].params["text"])
-
-
-async def press(running: Running, user: int, label: str) -> str:
-    """Press the button with this label on the last message, and return the reply."""
-    last = running.fake.sent(user)[-1]
-    data = dict(running.fake.buttons(last))[label]
-    before = len(running.fake.sent(user))
-    await running.fake.push(running.fake.press(user, data))
-    await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
-    return str(running.fake.sent(user)[-1].params["text"])
+from tests.telegram_harness import ALICE, BOB, Running, make_settings, press, say
 
 
 async def test_start_buttons_callback_to_a_helpline(running: Running) -> None:

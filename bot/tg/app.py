@@ -24,9 +24,10 @@ from telegram.ext import (
 )
 
 from bot.callback_data import CallbackCodec
-from bot.events import Event, Unsupported, parse_text
+from bot.events import Attachment, Event, Unsupported, parse_text
+from bot.evidence import EvidenceUnavailable
 from bot.flood import FloodGuard, Verdict
-from bot.outputs import Output, PlatformAction
+from bot.outputs import Document, Output, PlatformAction
 from bot.program import Program
 from bot.service import ChatService
 from bot.settings import Settings
@@ -38,6 +39,8 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)  # Telegram deletes only younger messages
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 SEND_ATTEMPTS = 4
+FILE_KINDS = ("document", "video", "voice", "audio", "video_note")  # photos are handled first: they come in sizes
+DEFAULT_TYPES = {"voice": "audio/ogg", "video_note": "video/mp4", "video": "video/mp4", "audio": "audio/mpeg"}
 MENU_COMMANDS = ("start", "menu", "help")  # then the flows' own commands (such as /note), then these:
 PRIVACY_COMMANDS = ("forget", "clear", "exit")  # last, in this order (forget only when a flow declares it)
 
@@ -162,12 +165,33 @@ class TelegramBot:
     # Turns --------------------------------------------------------------------
 
     def event_for(self, message: Message) -> Event:
-        """Turn a message into an engine event: text and commands, or something unsupported."""
+        """Turn a message into an engine event: text and commands, a file to keep, or something unsupported."""
         if message.text is not None:
             return parse_text(message.text, message.date)
+        caption = message.caption or ""
+        if message.photo:
+            photo = message.photo[-1]  # the largest size Telegram made
+            return Attachment("photo", photo.file_id, photo.file_size, "image/jpeg", "", caption, message.date)
+        for kind in FILE_KINDS:
+            media = getattr(message, kind, None)
+            if media is not None:
+                mime = getattr(media, "mime_type", None) or DEFAULT_TYPES.get(kind, "application/octet-stream")
+                name = getattr(media, "file_name", None) or ""
+                return Attachment(kind, media.file_id, media.file_size, mime, name, caption, message.date)
         attachment = message.effective_attachment
         kind = type(attachment).__name__.lower() if attachment is not None else "other"
         return Unsupported(kind)
+
+    def _fetcher(self, context: Context) -> Callable[[str], Awaitable[bytes]]:
+        async def fetch(file_id: str) -> bytes:
+            try:
+                file = await context.bot.get_file(file_id)
+                return bytes(await file.download_as_bytearray())
+            except TelegramError as error:
+                log.warning("could not download a file: %s", type(error).__name__)
+                raise EvidenceUnavailable("unavailable") from None
+
+        return fetch
 
     async def _admit(self, user_id: int, chat_id: int, context: Context) -> bool:
         verdict = self.flood.check(self.service.pseudonymiser.key(PLATFORM, user_id))
@@ -176,7 +200,9 @@ class TelegramBot:
         return verdict is Verdict.ALLOW
 
     async def _run(self, update: Update, user_id: int, chat_id: int, event: Event, context: Context) -> None:
-        outputs = await self.service.handle(PLATFORM, user_id, event, update_ref=f"{PLATFORM}:{update.update_id}")
+        outputs = await self.service.handle(
+            PLATFORM, user_id, event, update_ref=f"{PLATFORM}:{update.update_id}", fetch=self._fetcher(context)
+        )
         if outputs is None:
             return  # this update was handled before: it changes nothing and sends nothing
         before = ""
@@ -186,6 +212,8 @@ class TelegramBot:
             await self._send(context, user_id, chat_id, [before])
             return
         await self._send(context, user_id, chat_id, reply_texts(outputs, before), outputs)
+        for document in (o for o in outputs if isinstance(o, Document)):
+            await self._send_document(context, user_id, chat_id, document)
 
     async def _perform(self, action: str, user_id: int, chat_id: int, context: Context) -> str:
         removed, kept = await self._clear_chat(user_id, chat_id, context)
@@ -223,6 +251,13 @@ class TelegramBot:
             )
             sent.append((message.message_id, message.date))
         await self.service.remember_messages(PLATFORM, user_id, sent)
+
+    async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
+        """Send a file to keep; not protected, so the person can pass it to the police or an advocate."""
+        message = await self._retrying(
+            lambda: context.bot.send_document(chat_id, document.data, filename=document.filename)
+        )
+        await self.service.remember_messages(PLATFORM, user_id, [(message.message_id, message.date)])
 
     async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
         """Retry network failures with backoff; 429s are retried by the rate limiter."""

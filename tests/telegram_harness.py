@@ -1,0 +1,51 @@
+"""Helpers for driving the real Telegram Application against the fake Bot API server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.settings import Settings
+from bot.tg.app import TelegramBot
+from tests.fake_telegram import FakeTelegram
+
+ALICE = 7770001234
+BOB = 7770005678
+
+
+@dataclass
+class Running:
+    fake: FakeTelegram
+    bot: TelegramBot
+    app: Application  # type: ignore[type-arg]
+    settings: Settings
+
+
+def make_settings(tmp_path: Path, fake: FakeTelegram, **extra: str) -> Settings:
+    env = {
+        "BOT_DATA_DIR": str(tmp_path / "data"),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        **extra,
+    }
+    return Settings.from_env(env)
+
+
+async def say(running: Running, user: int, text: str) -> str:
+    """Send a message and return the bot's next reply text."""
+    before = len(running.fake.sent(user))
+    await running.fake.push(running.fake.message(user, text))
+    await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
+    return str(running.fake.sent(user)[-1].params["text"])
+
+
+async def press(running: Running, user: int, label: str) -> str:
+    """Press the button with this label on the last message, and return the reply."""
+    last = running.fake.sent(user)[-1]
+    data = dict(running.fake.buttons(last))[label]
+    before = len(running.fake.sent(user))
+    await running.fake.push(running.fake.press(user, data))
+    await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
+    return str(running.fake.sent(user)[-1].params["text"])
