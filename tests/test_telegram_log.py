@@ -111,7 +111,7 @@ async def test_delete_one_note_then_forget_everything(running: Running, tmp_path
     await say(running, ALICE, "/note first canary-lynx")
     await say(running, ALICE, "/note second canary-lynx")
     await say(running, ALICE, "/log")
-    newest = [label for label, _ in fake.buttons(fake.sent(ALICE)[-1])][0]
+    newest = next(label for label, _ in fake.buttons(fake.sent(ALICE)[-1]))
     await press(running, ALICE, newest)
     assert (await press(running, ALICE, "Delete this note")).startswith("Delete this note, with its answers")
     reply = await press(running, ALICE, "Yes, delete this note")

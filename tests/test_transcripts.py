@@ -15,7 +15,7 @@ import pytest
 
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
-from tests.transcript import DIRECTORY, Transcript, replay
+from tests.transcript import DIRECTORY, Transcript, normalise, replay
 
 FILES = sorted(DIRECTORY.glob("*.txt"))
 UPDATE = os.environ.get("UPDATE_TRANSCRIPTS") == "1"
@@ -54,4 +54,4 @@ def test_journey_through_the_piped_terminal(path: Path, tmp_path: Path) -> None:
         env={**os.environ, "BOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": ""},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == expected.piped_output()
+    assert normalise(result.stdout) == expected.piped_output()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+from bot.when import LONDON
 
 from bot.service import ChatService
 from bot.terminal import TerminalChat
@@ -47,9 +51,16 @@ class Transcript:
         return "".join(reply + "\n\n" for reply in self.replies)
 
 
+def normalise(text: str) -> str:
+    """Write times stamped today (when a note was saved) as <now>, so a journey reads the same on any day."""
+    today = datetime.now(UTC).astimezone(LONDON)
+    text = re.sub(re.escape(today.strftime("%a %d %b %Y")) + r", \d\d:\d\d", "<now>", text)
+    return re.sub(re.escape(today.strftime("%d %b")) + r" \d\d:\d\d", "<now>", text)
+
+
 async def replay(service: ChatService, inputs: list[str]) -> list[str]:
-    """Send each line through the terminal chat and collect each reply."""
+    """Send each line through the terminal chat and collect each reply (times stamped today normalised)."""
     replies: list[str] = []
-    chat = TerminalChat(service, lambda text: replies.append(text.strip("\n")))
+    chat = TerminalChat(service, lambda text: replies.append(normalise(text.strip("\n"))))
     await chat.run(inputs)
     return replies

@@ -1,0 +1,91 @@
+"""The log's export: a PDF laid out as the booklet's table and a CSV, one row per incident."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image
+from pypdf import PdfReader
+
+from bot.log_csv import export_csv
+from bot.log_pdf import export_pdf
+from bot.log_views import LogLabels
+from bot.notebook import Entry, Evidence, Note
+from bot.program import Program
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def make_notes(count: int) -> list[Note]:
+    notes = []
+    for number in range(count):
+        at = NOW - timedelta(hours=9 * number)
+        answers = {"where": Entry("where", at, f"place-{number}"), "police": Entry("police", at, "101, ref 4471")}
+        notes.append(Note(f"n{number}", at, at, f"incident-{number:04d} he was there again", answers))
+    return notes
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_pdf_has_a_header_the_columns_and_one_row_per_incident(program: Program) -> None:
+    notes = make_notes(40)
+    text = pdf_text(export_pdf(notes, [], program.content.templates, NOW))
+    assert text.startswith("Incident log\n40 incidents, from ")
+    assert "Made Sat 21 Nov 2026, 12:00 (UK time)" in text
+    for heading in ("Date and time", "Location", "What happened", "Evidence", "Impact on", "Witnesses"):
+        assert heading in text
+    for number in range(40):
+        assert text.count(f"incident-{number:04d} he was there again") == 1
+    numbers = [int(line.split()[0]) for line in text.splitlines() if "he was there again" in line]
+    assert numbers == list(range(1, 41))  # oldest first, numbered once each
+
+
+def test_a_note_longer_than_a_page_is_kept_whole_across_pages(program: Program) -> None:
+    long = " ".join(f"word{i}" for i in range(6000))
+    note = Note("n", NOW, NOW, long)
+    reader = PdfReader(io.BytesIO(export_pdf([note], [], program.content.templates, NOW)))
+    assert len(reader.pages) > 2
+    words = " ".join(page.extract_text() for page in reader.pages).split()
+    assert [w for w in words if w.startswith("word")] == long.split()
+
+
+def test_amendments_and_files_are_in_the_row_with_their_times(program: Program) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 90, 200)).save(picture, "PNG")
+    note = Note(
+        "n",
+        NOW,
+        NOW,
+        "he waited by the gate",
+        amendments=(Entry("text", NOW + timedelta(hours=1), "it was the back gate"),),
+        evidence=(Evidence("e", "n", NOW, NOW, "photo", "image/png", "", "the gate", 10),),
+    )
+    files = [Evidence("e", "n", NOW, NOW, "photo", "image/png", "", "the gate", 10, picture.getvalue())]
+    data = export_pdf([note], files, program.content.templates, NOW)
+    text = pdf_text(data)
+    assert "[Added Sat 21 Nov 2026, 13:00] it was the back gate" in " ".join(text.split())
+    assert "Files kept as evidence: 1" in text and "Photo, Sat 21 Nov 2026, 12:00: the gate" in text
+    assert b"/Subtype /Image" in data
+    broken = [Evidence("e", "n", NOW, NOW, "photo", "image/jpeg", "", "", 3, b"not a picture")]
+    assert "could not be shown here" in pdf_text(export_pdf([note], broken, program.content.templates, NOW))
+
+
+def test_any_script_and_control_characters_do_not_break_the_pdf(program: Program) -> None:
+    text = "Він стояв біля дверей \u202eevil\u202c 他在门口 \x00\x07 tab\there 🙂 =cmd|' /C calc'!A0"
+    data = export_pdf([Note("n", NOW, NOW, text)], [], program.content.templates, NOW)
+    assert "Він стояв біля дверей" in pdf_text(data)
+
+
+def test_the_csv_has_the_columns_one_row_per_incident_and_no_formulas(program: Program) -> None:
+    notes = [*make_notes(3), Note("x", NOW, NOW, '=HYPERLINK("http://x")')]
+    rows = list(
+        csv.reader(io.StringIO(export_csv(notes, LogLabels.render(program.content.templates)).decode("utf-8-sig")))
+    )
+    assert rows[0][:4] == ["#", "Date and time", "Location", "What happened"]
+    assert len(rows) == 5 and [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
+    assert rows[1][2] == "place-2" and rows[1][5] == "101, ref 4471"
+    assert rows[4][3] == '\'=HYPERLINK("http://x")'
