@@ -1,5 +1,5 @@
 from bot.callback_data import STALE, CallbackCodec
-from bot.events import Choose, Command
+from bot.events import NEWER, OLDER, Choose, Command, Pick
 from bot.program import Program
 
 
@@ -29,4 +29,16 @@ def test_forged_old_or_malformed_payloads_are_stale(program: Program) -> None:
         "1:o::0",
         "1:o:" + good.split(":")[2] + ":-1",
     ]:
+        assert codec.decode(data) == STALE, data
+
+
+def test_picks_from_a_list_round_trip_and_forged_ones_are_stale(program: Program) -> None:
+    codec = CallbackCodec(program)
+    note_id = "0123456789abcdef0123456789abcdef"
+    for item in (note_id, OLDER, NEWER):
+        data = codec.encode(Pick("log.list", item))
+        assert len(data.encode()) <= 64 and codec.decode(data) == Pick("log.list", item)
+    signature = codec.encode(Pick("log.list", note_id)).split(":")[2]
+    menu = codec.encode(Choose("menu.main", 0)).split(":")[2]
+    for data in (f"1:p:{signature}:", f"1:p:{signature}:{'a' * 33}", f"1:p:{signature}:DROP TABLE", f"1:p:{menu}:ab"):
         assert codec.decode(data) == STALE, data

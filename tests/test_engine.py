@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.engine import step
-from bot.events import Choose, Command, Event, Resume, Text
-from bot.outputs import AskText, Buttons, HelplineCard, Message, Output
+from bot.events import Attachment, Choose, Command, Event, Resume, Text
+from bot.evidence import MAX_BYTES
+from bot.outputs import AskText, Buttons, Effect, HelplineCard, Message, Output
 from bot.program import Program, check, load_program
 from bot.state import ConversationState
 from tests.conftest import ProjectMaker
@@ -222,3 +224,34 @@ def test_step_limit_stops_an_automatic_loop(make_project: ProjectMaker) -> None:
     state, outputs = run(program, [Command("start"), Command("help")])
     assert "system.loop" in templates(outputs)
     assert state.node == "menu.main"
+
+
+def test_a_file_is_kept_only_while_noting_and_within_limits(program: Program) -> None:
+    photo = Attachment("photo", "ref", 1000, "image/jpeg")
+    _, outputs = run(program, [Command("start"), photo])
+    assert templates(outputs) == ["system.evidence_where"] and not effects(outputs)
+    noting, _ = run(program, [Command("note", "he was outside")])
+    noting = noting.with_slots({"note_id": "n1"})  # as the service records the saved note
+    _, outputs = step(program, noting, photo)
+    assert templates(outputs) == ["system.evidence_saved"]
+    assert [(e.action, e.text, e.variables["kind"]) for e in effects(outputs)] == [("save_evidence", "ref", "photo")]
+    _, outputs = step(program, noting, Attachment("photo", "ref", MAX_BYTES + 1, "image/jpeg"))
+    assert templates(outputs) == ["system.evidence_too_big"] and not effects(outputs)
+    _, outputs = step(program, noting, Attachment("document", "ref", 10, "application/x-msdownload"))
+    assert templates(outputs) == ["system.evidence_kind"] and not effects(outputs)
+
+
+def test_completing_a_note_passes_over_questions_already_answered(program: Program) -> None:
+    now = datetime(2026, 11, 21, 12, tzinfo=UTC)
+    state, _ = run(program, [Command("note", "he was outside", now)])
+    state = state.with_slots({"note_id": "n1"})
+    state, _ = run(program, [Choose("note.saved", 0), Text("yesterday 6pm", now), Text("Home", now)], state)
+    assert (state.node, state.slots["answered"]) == ("note.evidence", "when,where")
+    state, outputs = run(program, [Command("menu"), Text("complete my last note", now)], state)
+    assert state.node == "note.evidence" and templates(outputs) == ["note.evidence"]
+    state, _ = run(program, [Command("note", "something else", now)], state)
+    assert state.slots["answered"] == ""  # a new note starts with nothing answered
+
+
+def effects(outputs: Sequence[Output]) -> list[Effect]:
+    return [o for o in outputs if isinstance(o, Effect)]

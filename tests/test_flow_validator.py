@@ -332,3 +332,42 @@ def test_malformed_files_give_diagnostics_not_exceptions(make_project: ProjectMa
     flows_dir, content_dir = make_project({"bad.yaml": text})
     found = problems(flows_dir, content_dir)
     assert any(p.startswith(f"{flows_dir / 'bad.yaml'}:") for p in found), found
+
+
+LOG_FLOW = """
+    flow: log
+    start: list
+    commands: [log]
+    nodes:
+      list:
+        show: {show}
+        {pick}
+        options:
+          - label: t.go_help
+            go: help.about
+      note:
+        say: t.help
+        ask: correction
+        do: {action}
+        next: list
+"""
+
+
+def test_actions_and_views_must_fit_their_node(make_project: ProjectMaker) -> None:
+    flow = LOG_FLOW.format(show="calendar", pick="", action="delete_note")
+    flows_dir, content_dir = make_project({"log.yaml": flow}, {"command.log": "Log"})
+    found = problems(flows_dir, content_dir)
+    path = flows_dir / "log.yaml"
+    assert located(found, path, 6, "SCHEMA") and any("'calendar' is not a view" in p for p in found)
+    assert located(found, path, 14, "SCHEMA") and any("'delete_note' takes no answer" in p for p in found)
+    list_without_pick = LOG_FLOW.format(show="list", pick="", action="amend_note")
+    found = problems(*make_project({"log.yaml": list_without_pick}, {"command.log": "Log"}))
+    assert any("a list (show: list) needs 'pick'" in p for p in found), found
+
+
+def test_a_view_needs_the_log_templates(make_project: ProjectMaker) -> None:
+    flow = LOG_FLOW.format(show="list", pick="pick: note", action="amend_note")
+    flows_dir, content_dir = make_project({"log.yaml": flow}, {"command.log": "Log"})
+    found = problems(flows_dir, content_dir)
+    assert located(found, flows_dir / "log.yaml", 6, "UNKNOWN_TEMPLATE")
+    assert any("needs template 'log.list'" in p for p in found) and any("'log.pdf_title'" in p for p in found)

@@ -84,3 +84,52 @@ def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
     assert again.stdout.startswith(
         "Welcome back. Here is where you were.\n\nHere is what to do now.\nIf you are being followed on foot"
     )
+
+
+def test_killed_right_after_the_confirmation_loses_no_note(tmp_path: Path) -> None:
+    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=PROJECT_ROOT, env=env
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"/note canary-kestrel he was at the station\n")
+    process.stdin.flush()
+    _read_until(process, b"Saved.\n")
+    process.send_signal(signal.SIGKILL)  # the moment the confirmation is out
+    process.wait(timeout=10)
+    again = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="/log\n1\n",
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "Your notes: 1, newest first." in again.stdout
+    assert "\ncanary-kestrel he was at the station\n" in again.stdout
+
+
+def test_attach_names_a_file_on_this_computer(tmp_path: Path) -> None:
+    picture = tmp_path / "screenshot.png"
+    picture.write_bytes(b"\x89PNG fake")
+    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "TELEGRAM_BOT_TOKEN": ""}
+    lines = f"/note he messaged me\n/attach {picture}\n/attach {tmp_path / 'missing.png'}\n/log\n1\n5\n3\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Kept with your note, encrypted." in result.stdout
+    assert "There is no file at that path." in result.stdout
+    assert "• File, " in result.stdout and ": screenshot.png" in result.stdout
+    [table, pdf] = sorted((tmp_path / "data" / "exports").iterdir())
+    assert (pdf.suffix, table.suffix) == (".pdf", ".csv")
+    assert f"Saved a file: {pdf}" in result.stdout
+    assert pdf.stat().st_mode & 0o777 == 0o600 and pdf.read_bytes().startswith(b"%PDF")

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.when import LONDON
-
 from bot.service import ChatService
 from bot.terminal import TerminalChat
+from bot.when import LONDON
 
 DIRECTORY = Path(__file__).parent / "transcripts"
 
