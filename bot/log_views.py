@@ -17,6 +17,7 @@ from bot.when import LONDON, london_time
 PAGE_SIZE = 5
 PREVIEW_CHARS = 22  # a button label is cut off after about 40 characters
 CHART_WEEKS = 8  # weeks shown in the chat; the export shows them all
+WEEKLY = 0.5  # at least this many a week is said "about N a week"; fewer, "about one every N weeks"
 
 # The templates the log's views and export render, with sample variables the validator renders them with.
 LOG_TEMPLATES: dict[str, dict[str, object]] = {
@@ -162,7 +163,7 @@ def pattern_variables(pattern: Pattern) -> dict[str, object]:
         "first": _day(pattern.first),
         "last": _day(pattern.last),
         "per_week": f"{pattern.per_week:.1f}",
-        "weekly": pattern.per_week >= 1,
+        "weekly": pattern.per_week >= WEEKLY,
         "weeks_apart": round(1 / pattern.per_week) if pattern.per_week else 0,
         "recent": pattern.recent,
         "before": pattern.before,

@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import step
-from bot.events import Choose, Command, Event, Resume, Text, parse_text
+from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Pick, Resume, Text, parse_text
+from bot.evidence import MAX_BYTES
 from bot.outputs import Buttons
 from bot.program import Program
 from bot.state import ConversationState
@@ -53,7 +54,21 @@ events: st.SearchStrategy[Event] = st.one_of(
     texts.map(parse_text),
     texts.map(Text),
     st.builds(Choose, NODE_IDS, st.integers(-3, 12)),
-    st.builds(Command, st.sampled_from(["start", "menu", "back", "help", "danger", "nope", ""]), st.text(max_size=20)),
+    st.builds(
+        Command,
+        st.sampled_from(["start", "menu", "back", "help", "danger", "note", "log", "forget", "nope", ""]),
+        st.text(max_size=20),
+    ),
+    st.builds(Pick, NODE_IDS, st.one_of(st.sampled_from([OLDER, NEWER, ""]), st.text(max_size=40))),
+    st.builds(
+        Attachment,
+        st.sampled_from(["photo", "document", "voice", "sticker", ""]),
+        st.text(max_size=10),
+        st.one_of(st.none(), st.integers(-1, 2 * MAX_BYTES)),
+        st.sampled_from(["image/jpeg", "application/pdf", "application/x-msdownload", ""]),
+        st.text(max_size=10),
+        texts,
+    ),
     st.just(Resume()),
 )
 

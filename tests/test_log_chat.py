@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
+from datetime import UTC, datetime
 
-from bot.events import NEWER, OLDER, Choose, Command, Pick
+from pypdf import PdfReader
+
+from bot.events import NEWER, OLDER, Choose, Command, Pick, Text
+from bot.note_effects import export
 from bot.outputs import Buttons, Message, Output
 from bot.service import ChatService
 from bot.store import DATABASE_FILE
@@ -63,3 +69,38 @@ async def test_the_conversation_state_is_sealed(service: ChatService) -> None:
     reopened = await service.store.load_state(service.pseudonymiser.key("terminal", "alice"))
     assert reopened is not None and reopened.node is not None and reopened.node.startswith("routing.")
     assert DATABASE_FILE in service.store.path.name
+
+
+async def test_follow_ups_fill_the_columns_of_the_export(service: ChatService) -> None:
+    now = datetime.now(UTC)
+    answers = [
+        "yesterday 6pm",
+        "Carlton Road",
+        "Screenshots",
+        "Called 101, they gave a reference",
+        "Could not sleep",
+        "Changed my route",
+        "My son was with me",
+        "Sam, a neighbour",
+    ]
+    await service.handle("terminal", "alice", Command("note", "he followed me home", now))
+    await service.handle("terminal", "alice", Choose("note.saved", 0))
+    for answer in answers:
+        await service.handle("terminal", "alice", Text(answer, now))
+    key = service.pseudonymiser.key("terminal", "alice")
+    pdf, table = await export(service.notebook, key, service.program.content.templates, now)
+    [header, row] = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig"))))
+    assert header[1:10] == [
+        "Date and time",
+        "Location",
+        "What happened",
+        "Evidence",
+        "Police contact, what they did, reference",
+        "Impact of this incident",
+        "Changes as a result",
+        "Impact on children or others",
+        "Witnesses",
+    ]
+    assert row[1].endswith(", 18:00 (yesterday 6pm)") and row[3] == "he followed me home"
+    assert [row[2], *row[4:10]] == answers[1:]
+    assert "he followed me home" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()

@@ -100,13 +100,15 @@ async def test_forget_leaves_nothing_in_the_db_wal_or_shm(book: Notebook, tmp_pa
     await store.save_state("alice", ConversationState(node="menu.main").with_slots({"who": CANARY}))
     note = await book.add("alice", f"note {CANARY}")
     await book.answer("alice", note.id, "where", CANARY)
+    await book.add_evidence("alice", note.id, f"photo bytes {CANARY}".encode(), {"kind": "photo", "caption": CANARY})
     await book.add("bob", "bob's note")
-    assert CANARY.encode() in database_bytes(tmp_path)  # the state slot is in plain text until forgotten
+    assert CANARY.encode() in database_bytes(tmp_path)  # this store seals no states, so the slot is plain
     await book.forget("alice")
     assert CANARY.encode() not in database_bytes(tmp_path)
-    assert await book.notes("alice") == []
+    assert await book.notes("alice") == [] and await book.evidence("alice") == []
     assert await store.load_state("alice") is None
     assert [n.text for n in await book.notes("bob")] == ["bob's note"]
     with sqlite3.connect(tmp_path / DATABASE_FILE) as db:
         assert db.execute("SELECT count(*) FROM data_keys WHERE key = 'alice'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM evidence").fetchone()[0] == 0
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,0 +1,6 @@
+"""Run every benchmark: ``python -m bench``."""
+
+from bench import export
+
+if __name__ == "__main__":
+    export.main()
