@@ -64,7 +64,8 @@ def export_pdf(notes: Sequence[Note], files: Sequence[Evidence], templates: Temp
     header = {**pattern_variables(pattern), "generated": london_time(now)}
     _heading(pdf, templates.render("log.pdf_title", {}))
     _paragraph(pdf, templates.render("log.pdf_header", header))
-    _paragraph(pdf, templates.render("log.pdf_pattern", header))
+    if pattern_text := templates.render("log.pdf_pattern", header):
+        _paragraph(pdf, pattern_text)
     _chart(pdf, pattern.weeks[-CHART_WEEKS:])
     _table(pdf, ordered, labels)
     _files(pdf, ordered, files, labels, templates)

@@ -49,7 +49,7 @@ LOG_TEMPLATES: dict[str, dict[str, object]] = {
     },
     "log.pdf_title": {},
     "log.pdf_header": {"count": 3, "first": "Fri 20 Nov 2026", "last": "Sat 21 Nov 2026", "generated": "now"},
-    "log.pdf_pattern": {"per_week": "1.5", "weekly": True, "weeks_apart": 1, "recent": 2, "before": 1},
+    "log.pdf_pattern": {"count": 3, "per_week": "1.5", "weekly": True, "weeks_apart": 1, "recent": 2, "before": 1},
     "log.pdf_files": {"count": 1},
     "log.pdf_no_thumbnail": {},
     "log.pdf_footer": {},

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.store import Store
 
 
@@ -76,9 +78,8 @@ class NoteStore:
     async def add_entry(self, key: str, entry: EntryRow) -> bool:
         """Store an answer or amendment to one of this person's notes; False if the note is not theirs."""
         async with self.store.transaction() as db:
-            async with db.execute("SELECT 1 FROM notes WHERE id = ? AND key = ?", (entry.note_id, key)) as cur:
-                if await cur.fetchone() is None:
-                    return False
+            if not await _owns(db, key, entry.note_id):
+                return False
             await db.execute(
                 "INSERT OR IGNORE INTO note_entries (id, note_id, kind, field, saved_at, value) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -89,9 +90,8 @@ class NoteStore:
     async def add_evidence(self, key: str, evidence: EvidenceRow) -> bool:
         """Store a file for one of this person's notes (once per id); False if the note is not theirs."""
         async with self.store.transaction() as db:
-            async with db.execute("SELECT 1 FROM notes WHERE id = ? AND key = ?", (evidence.note_id, key)) as cur:
-                if await cur.fetchone() is None:
-                    return False
+            if not await _owns(db, key, evidence.note_id):
+                return False
             await db.execute(
                 "INSERT OR IGNORE INTO evidence (id, note_id, saved_at, sent_at, meta, body) VALUES (?, ?, ?, ?, ?, ?)",
                 (evidence.id, evidence.note_id, evidence.saved_at, evidence.sent_at, evidence.meta, evidence.body),
@@ -148,3 +148,8 @@ class NoteStore:
             await db.execute("DELETE FROM conversations WHERE key = ?", (key,))
         # The ids of messages in their chat are kept (never their text) so that /clear can still delete them.
         await self.store.checkpoint()
+
+
+async def _owns(db: aiosqlite.Connection, key: str, note_id: str) -> bool:
+    async with db.execute("SELECT 1 FROM notes WHERE id = ? AND key = ?", (note_id, key)) as cur:
+        return await cur.fetchone() is not None
