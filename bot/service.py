@@ -95,8 +95,11 @@ class ChatService:
         new_state, outputs = engine.step(self.program, state, event)
         run = EffectRun(self.notebook, self.program.content.templates, fetch)
         new_state = await apply_effects(run, key, update_ref, [o for o in outputs if isinstance(o, Effect)], new_state)
-        if any(isinstance(o, LogView) for o in outputs):
-            notes = await self.notebook.notes(key)
+        views = [o for o in outputs if isinstance(o, LogView)]
+        if views:
+            # One note on screen needs only that note decrypted; the list and the pattern need them all.
+            one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
+            notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
             outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
         fresh, _ = await self.store.apply_turn(key, update_ref, lambda _: (new_state, None))
         if not fresh:
