@@ -122,8 +122,14 @@ class ChatService:
     async def remember_messages(
         self, platform: str, user_id: str | int, messages: Iterable[tuple[int, datetime]]
     ) -> None:
-        """Keep the ids of messages in a person's chat (never their content) so they can be cleared."""
-        await self.store.track_messages(self.pseudonymiser.key(platform, user_id), messages)
+        """Keep the ids of messages in a person's chat (never their content) so they can be cleared.
+
+        A storage fault here must not stop the person being answered: the ids are only for clearing later.
+        """
+        try:
+            await self.store.track_messages(self.pseudonymiser.key(platform, user_id), messages)
+        except (sqlite3.Error, OSError) as error:
+            log.warning("could not keep message ids for clearing: %s", type(error).__name__)
 
     async def remembered_messages(self, platform: str, user_id: str | int) -> list[tuple[int, datetime]]:
         """Return the message ids kept for a person's chat, with when each was sent."""

@@ -33,9 +33,12 @@ class YamlReader:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 1
-            self.problem(line, "SYNTAX", f"this is not valid YAML: {error.problem or error}")
+            message = f"this is not valid YAML: {error.problem or error}"
+            if error.context and error.context_mark and error.context_mark.line + 1 != line:
+                message += f" ({error.context} on line {error.context_mark.line + 1})"
+            self.problem(line, "SYNTAX", " ".join(message.split()))
         except yaml.YAMLError as error:
-            self.problem(1, "SYNTAX", f"this is not valid YAML: {error}")
+            self.problem(1, "SYNTAX", " ".join(f"this is not valid YAML: {error}".split()))
         return None
 
     def source(self, node: yaml.Node) -> Source:
