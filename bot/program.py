@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import words
 from bot.content import Content, load_content
 from bot.diagnostics import Diagnostic, InvalidFlows
 from bot.flow_loader import load_flows
@@ -21,6 +22,11 @@ class Program:
     slots: frozenset[str]
     intents: tuple[Intent, ...]
     commands: dict[str, str]
+
+    def is_emergency(self, text: str) -> bool:
+        """Tell whether typed text holds emergency words (which reach emergency help from anywhere)."""
+        said = words.words(text)
+        return any(words.matches(e.words, said) for e in self.content.emergency_words)
 
 
 def check(flows_dir: Path, content_dir: Path) -> tuple[Program, list[Diagnostic]]:

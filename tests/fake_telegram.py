@@ -166,6 +166,10 @@ class FakeTelegram:
                 raise AssertionError(f"timed out; calls so far: {[c.method for c in self.calls]}")
             await asyncio.sleep(0.02)
 
+    async def drained(self, timeout: float = 60) -> None:
+        """Wait until the bot has acknowledged every update (asked for updates past the last one)."""
+        await self.wait_for(lambda: not self.updates, timeout)
+
     def fail_next(self, method: str, times: int = 1, status: int = 429, retry_after: int | None = 1) -> None:
         """Make the next calls of a method fail."""
         self.faults[method] = Fault(times, status, retry_after)

@@ -1,0 +1,40 @@
+"""A flood from one person is throttled politely; others are answered as usual; emergency words get through."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from tests.faults.scale import count
+from tests.telegram_harness import ALICE, BOB, Running, say
+
+FLOOD = count(1000, 1000)
+
+
+async def timed_say(running: Running, user: int, text: str) -> float:
+    started = time.monotonic()
+    await say(running, user, text)
+    return time.monotonic() - started
+
+
+async def test_a_thousand_messages_in_a_second_are_throttled_and_others_are_not_delayed(running: Running) -> None:
+    fake = running.fake
+    await say(running, BOB, "/start")
+    usual = [await timed_say(running, BOB, "/menu") for _ in range(5)]
+    await say(running, ALICE, "/start")
+    for number in range(FLOOD):
+        await fake.push(fake.message(ALICE, f"message {number}"))
+        if number == FLOOD // 2:
+            flooded = time.monotonic()
+            await fake.push(fake.message(BOB, "/menu"))
+    await fake.wait_for(lambda: len(fake.sent(BOB)) == 7)
+    during = time.monotonic() - flooded
+    await fake.drained()
+    texts = fake.texts(ALICE)
+    assert sum(t.startswith("You are sending messages very quickly") for t in texts) == 1
+    assert len(texts) < 40  # the burst allowance and one warning, not a thousand replies
+    usual_ms = statistics.median(usual) * 1000
+    print(f"flood: {FLOOD} messages; another person's reply {during * 1000:.0f} ms (usual {usual_ms:.0f} ms)")
+    assert during < max(10 * statistics.median(usual), 0.5), (during, usual)
+    reply = await say(running, ALICE, "he's here")  # still over the limit, but emergency words get through
+    assert "call 999" in reply
