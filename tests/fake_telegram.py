@@ -149,6 +149,10 @@ class FakeTelegram:
             if c.method == "sendMessage" and (chat_id is None or int(c.params["chat_id"]) == chat_id)
         ]
 
+    def calls_of(self, method: str) -> list[Call]:
+        """Return every call of one method, in order."""
+        return [c for c in self.calls if c.method == method]
+
     def texts(self, chat_id: int) -> list[str]:
         """Return the texts sent to one chat, in order."""
         return [c.params["text"] for c in self.sent(chat_id)]

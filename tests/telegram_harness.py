@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from telegram.ext import Application
 
+from bot.program import Program
 from bot.settings import Settings
 from bot.tg.app import TelegramBot
+from bot.tg.runner import start, stop
 from tests.fake_telegram import FakeTelegram
 
 ALICE = 7770001234
@@ -49,3 +53,18 @@ async def press(running: Running, user: int, label: str) -> str:
     await running.fake.push(running.fake.press(user, data))
     await running.fake.wait_for(lambda: len(running.fake.sent(user)) > before)
     return str(running.fake.sent(user)[-1].params["text"])
+
+
+@asynccontextmanager
+async def bot_on(fake: FakeTelegram, data_dir: Path, program: Program) -> AsyncIterator[Running]:
+    """Run the real Application against a fake server, with its own data directory."""
+    settings = Settings.from_env(
+        {"BOT_DATA_DIR": str(data_dir), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url}
+    )
+    bot = TelegramBot(settings, program, retry_delay=0.01)
+    app = bot.build()
+    await start(app, settings, poll_timeout=1)
+    try:
+        yield Running(fake, bot, app, settings)
+    finally:
+        await stop(app)

@@ -112,7 +112,7 @@ class TelegramBot:
     async def on_message(self, update: Update, context: Context) -> None:
         """Handle a message in a private chat."""
         message, user = update.message, update.effective_user
-        if message is None or user is None:
+        if message is None or user is None or await self._seen(update):
             return
         if not await self._admit(user.id, message.chat_id, context, message.text or message.caption or ""):
             return
@@ -125,7 +125,7 @@ class TelegramBot:
         if query is None:
             return
         await self._quietly(query.answer())
-        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+        if user is None or chat is None or chat.type != ChatType.PRIVATE or await self._seen(update):
             return
         if await self._admit(user.id, chat.id, context):
             await self._run(update, user.id, chat.id, self.codec.decode(query.data), context)
@@ -195,6 +195,10 @@ class TelegramBot:
 
         return fetch
 
+    async def _seen(self, update: Update) -> bool:
+        """Tell whether this update was handled before: a redelivery neither counts nor gets a reply."""
+        return await self.service.store.was_handled(_update_ref(update))
+
     async def _admit(self, user_id: int, chat_id: int, context: Context, text: str = "") -> bool:
         """Apply the flood limit; emergency words always get through, however fast they come."""
         verdict = self.flood.check(self.service.pseudonymiser.key(PLATFORM, user_id))
@@ -206,7 +210,7 @@ class TelegramBot:
 
     async def _run(self, update: Update, user_id: int, chat_id: int, event: Event, context: Context) -> None:
         outputs = await self.service.handle(
-            PLATFORM, user_id, event, update_ref=f"{PLATFORM}:{update.update_id}", fetch=self._fetcher(context)
+            PLATFORM, user_id, event, update_ref=_update_ref(update), fetch=self._fetcher(context)
         )
         if outputs is None:
             return  # this update was handled before: it changes nothing and sends nothing
@@ -286,6 +290,10 @@ class TelegramBot:
             log.warning("Telegram refused a call: %s", type(error).__name__)
             return False
         return True
+
+
+def _update_ref(update: Update) -> str:
+    return f"{PLATFORM}:{update.update_id}"
 
 
 def webhook_path(settings: Settings) -> str:
