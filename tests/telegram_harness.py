@@ -9,6 +9,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
+from bot.flood import FloodGuard
 from bot.program import Program
 from bot.settings import Settings
 from bot.tg.app import TelegramBot
@@ -56,12 +57,18 @@ async def press(running: Running, user: int, label: str) -> str:
 
 
 @asynccontextmanager
-async def bot_on(fake: FakeTelegram, data_dir: Path, program: Program) -> AsyncIterator[Running]:
+async def bot_on(
+    fake: FakeTelegram,
+    data_dir: Path,
+    program: Program,
+    flood: FloodGuard | None = None,
+    overall_max_rate: float = 30,
+) -> AsyncIterator[Running]:
     """Run the real Application against a fake server, with its own data directory."""
     settings = Settings.from_env(
         {"BOT_DATA_DIR": str(data_dir), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url}
     )
-    bot = TelegramBot(settings, program, retry_delay=0.01)
+    bot = TelegramBot(settings, program, flood=flood, retry_delay=0.01, overall_max_rate=overall_max_rate)
     app = bot.build()
     await start(app, settings, poll_timeout=1)
     try:

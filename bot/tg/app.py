@@ -53,13 +53,19 @@ class TelegramBot:
     """Wire Telegram updates to the chat service, and the service's outputs back to Telegram."""
 
     def __init__(
-        self, settings: Settings, program: Program, flood: FloodGuard | None = None, retry_delay: float = 0.5
+        self,
+        settings: Settings,
+        program: Program,
+        flood: FloodGuard | None = None,
+        retry_delay: float = 0.5,
+        overall_max_rate: float = 30,
     ) -> None:
         self.settings = settings
         self.program = program
         self.codec = CallbackCodec(program)
         self.flood = flood or FloodGuard()
         self.retry_delay = retry_delay
+        self.overall_max_rate = overall_max_rate  # Telegram's limit: about 30 messages a second (0: none)
         self._service: ChatService | None = None
 
     @property
@@ -78,7 +84,7 @@ class TelegramBot:
         builder = (
             ApplicationBuilder()
             .token(self.settings.telegram_token or "")
-            .rate_limiter(AIORateLimiter(max_retries=3))
+            .rate_limiter(AIORateLimiter(overall_max_rate=self.overall_max_rate, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor())
             .post_init(self._post_init)
             .post_shutdown(self._post_shutdown)
