@@ -49,9 +49,10 @@ class FloodGuard:
             bucket = self._buckets[key] = _Bucket(self.capacity, now)
         bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.per_second)
         bucket.updated = now
+        if bucket.tokens >= self.capacity / 2:
+            bucket.warned = False  # the flood is over: a new one may be warned about again
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            bucket.warned = False
             return Verdict.ALLOW
         if bucket.warned:
             return Verdict.DROP

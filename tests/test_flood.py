@@ -32,3 +32,15 @@ def test_memory_stays_bounded() -> None:
         clock.now += 5  # every earlier bucket has refilled
         guard.check(str(i))
     assert len(guard._buckets) <= 100
+
+
+def test_a_long_flood_is_warned_about_once_and_a_later_one_again() -> None:
+    clock = Clock()
+    guard = FloodGuard(capacity=4, per_second=2, clock=clock)
+    verdicts = []
+    for tick in range(100):  # 10 messages a second for 10 seconds
+        clock.now = tick / 10
+        verdicts.append(guard.check("a"))
+    assert verdicts.count(Verdict.WARN) == 1 and Verdict.ALLOW in verdicts[10:]  # still some answers
+    clock.now = 20.0  # quiet long enough to refill
+    assert [guard.check("a") for _ in range(5)][-1] is Verdict.WARN

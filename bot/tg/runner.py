@@ -10,6 +10,9 @@ from telegram.ext import Application
 
 from bot.settings import Settings
 from bot.tg.app import ALLOWED_UPDATES, webhook_path
+from bot.tg.poller import AcknowledgingPoller
+
+POLLER = "acknowledging_poller"  # where the poller is kept in app.bot_data, so stop() can find it
 
 
 async def start(app: Application, settings: Settings, poll_timeout: int = 10) -> None:  # type: ignore[type-arg]
@@ -27,13 +30,19 @@ async def start(app: Application, settings: Settings, poll_timeout: int = 10) ->
             secret_token=settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )
-    else:
-        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        return
     await app.start()
+    poller = AcknowledgingPoller(app, ALLOWED_UPDATES, poll_timeout)
+    app.bot_data[POLLER] = poller
+    await poller.start()
 
 
 async def stop(app: Application) -> None:  # type: ignore[type-arg]
     """Stop receiving, finish what is in hand, and close the store (post_shutdown)."""
+    poller = app.bot_data.pop(POLLER, None)
+    if isinstance(poller, AcknowledgingPoller):
+        await poller.stop()
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:
