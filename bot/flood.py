@@ -30,7 +30,7 @@ class FloodGuard:
         self,
         capacity: float = 20,  # a person tapping quickly through their log can send a dozen in a few seconds
         per_second: float = 2.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
         max_people: int = 50_000,
     ) -> None:
         self.capacity = capacity
@@ -39,16 +39,20 @@ class FloodGuard:
         self.max_people = max_people
         self._buckets: dict[str, _Bucket] = {}
 
-    def check(self, key: str) -> Verdict:
-        """Take one token for this person and say whether the message may go on."""
-        now = self.clock()
+    def check(self, key: str, sent_at: float | None = None) -> Verdict:
+        """Take one token for this person and say whether the message may go on.
+
+        ``sent_at`` is when the person sent it (seconds since the epoch), if known: messages that waited
+        while the bot was down arrive together but were not sent together, so they are no flood.
+        """
+        now = self.clock() if sent_at is None else sent_at
         bucket = self._buckets.get(key)
         if bucket is None:
             if len(self._buckets) >= self.max_people:
                 self._forget_full(now)
             bucket = self._buckets[key] = _Bucket(self.capacity, now)
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.per_second)
-        bucket.updated = now
+        bucket.tokens = min(self.capacity, bucket.tokens + max(now - bucket.updated, 0) * self.per_second)
+        bucket.updated = max(now, bucket.updated)
         if bucket.tokens >= self.capacity / 2:
             bucket.warned = False  # the flood is over: a new one may be warned about again
         if bucket.tokens >= 1:

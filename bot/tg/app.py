@@ -120,7 +120,8 @@ class TelegramBot:
         message, user = update.message, update.effective_user
         if message is None or user is None or await self._seen(update):
             return
-        if not await self._admit(user.id, message.chat_id, context, message.text or message.caption or ""):
+        text = message.text or message.caption or ""
+        if not await self._admit(user.id, message.chat_id, context, text, message.date.timestamp()):
             return
         await self.service.remember_messages(PLATFORM, user.id, [(message.message_id, message.date)])
         await self._run(update, user.id, message.chat_id, self.event_for(message), context)
@@ -205,9 +206,11 @@ class TelegramBot:
         """Tell whether this update was handled before: a redelivery neither counts nor gets a reply."""
         return await self.service.store.was_handled(_update_ref(update))
 
-    async def _admit(self, user_id: int, chat_id: int, context: Context, text: str = "") -> bool:
-        """Apply the flood limit; emergency words always get through, however fast they come."""
-        verdict = self.flood.check(self.service.pseudonymiser.key(PLATFORM, user_id))
+    async def _admit(
+        self, user_id: int, chat_id: int, context: Context, text: str = "", sent_at: float | None = None
+    ) -> bool:
+        """Apply the flood limit by when messages were sent; emergency words always get through."""
+        verdict = self.flood.check(self.service.pseudonymiser.key(PLATFORM, user_id), sent_at)
         if verdict is not Verdict.ALLOW and text and self.program.is_emergency(text):
             return True
         if verdict is Verdict.WARN:
