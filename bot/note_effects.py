@@ -12,7 +12,6 @@ from types import MappingProxyType
 
 from bot.evidence import MAX_BYTES, EvidenceUnavailable
 from bot.log_csv import export_csv
-from bot.log_pdf import export_pdf
 from bot.log_views import LogLabels
 from bot.notebook import Notebook
 from bot.outputs import Document, Effect
@@ -85,6 +84,8 @@ async def _download(fetch: Fetch | None, ref: str) -> bytes:
 
 async def export(book: Notebook, key: str, templates: TemplateLibrary, now: datetime) -> list[Document]:
     """Return a person's log as a PDF and a CSV, with neutral file names."""
+    from bot.log_pdf import export_pdf  # fpdf2, Pillow and fontTools: loaded on the first export, not at start
+
     notes = await book.notes(key)
     files = await book.evidence(key, with_data=True)
     stem = f"notes-{now:%Y-%m-%d}"
