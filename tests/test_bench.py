@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from bench import engine, memory, startup
+from bench import engine, memory, startup, store_scale
 from bench.export import measure
 from bot.program import Program
 
@@ -27,3 +27,8 @@ def test_the_start_up_benchmark_runs() -> None:
     with tempfile.TemporaryDirectory() as directory:
         seconds, rss = startup.once(directory)
     assert seconds > 0 and rss > 10
+
+
+async def test_the_store_scale_benchmark_runs() -> None:
+    empty, full = await store_scale.measure(people=20, notes=50, turns=5)
+    assert empty > 0 and full > 0
