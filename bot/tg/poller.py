@@ -4,6 +4,11 @@ python-telegram-bot's own polling asks for the next offset (which tells Telegram
 the handlers are still queued, so a crash at that moment loses those updates. Here the offset moves only
 once the batch is handled; a crash means the batch comes again, and the store's record of handled update
 ids makes the second delivery change nothing.
+
+The price: the next batch is fetched when the slowest update of this one is done, so one slow update (a
+send retried over a bad network) delays the next batch for everyone. Fetching ahead while handling, with
+a window of unacknowledged updates, would remove that; its window fills when one chat floods, so floods
+would first have to be filtered before dispatch.
 """
 
 from __future__ import annotations

@@ -117,7 +117,8 @@ class Fuzzer:
             edited = self.fake.message(person, self.text())["message"]
             return {"edited_message": {**edited, "edit_date": 1}}
         if kind < 0.94:
-            return self.fake.message(person, self.text(), chat_type="group", chat_id=-person)
+            # A new group each time: the bot leaves a group at its first message, so no group writes twice.
+            return self.fake.message(person, self.text(), chat_type="group", chat_id=-r.randrange(10**6, 10**9))
         return self.malformed(person)
 
     def malformed(self, person: int) -> dict[str, Any]:
