@@ -163,7 +163,7 @@ class _Turn:
             self.enter(self.start_of("start"))
             return
         self.say("system.resume")
-        self.enter(self.current.id)
+        self.enter(self.current.id, again=True)
 
     # Moves ------------------------------------------------------------------
 
@@ -180,17 +180,22 @@ class _Turn:
             return
         previous = self.state.history[-1]
         self.state = replace(self.state, history=self.state.history[:-1])
-        self.enter(previous if previous in self.program.flows.nodes else self.start_of("menu"))
+        self.enter(previous if previous in self.program.flows.nodes else self.start_of("menu"), again=True)
 
-    def enter(self, target: str) -> None:
-        """Show a node and follow automatic moves until one waits for the person."""
+    def enter(self, target: str, again: bool = False) -> None:
+        """Show a node and follow automatic moves until one waits for the person.
+
+        ``again``: the person is shown a screen they were already on (back, resume); its action (such as
+        export or forget) was done when they first came and is not done twice.
+        """
         nodes = self.program.flows.nodes
         for _ in range(MAX_STEPS):
             node = nodes[target]
             if node.next is not None and self.answered(node):
                 target = node.next  # corrections to an answer are amendments, made from the log
                 continue
-            self.show(node)
+            self.show(node, act=not again)
+            again = False
             if node.branch is not None:
                 target = node.branch.choose(self.state.slots) or self.start_of("menu")
             elif node.next is not None and not node.ask:
@@ -232,7 +237,7 @@ class _Turn:
 
     # Output -----------------------------------------------------------------
 
-    def show(self, node: Node) -> None:
+    def show(self, node: Node, act: bool = True) -> None:
         if node.say is not None:
             self.say(node.say, node.variables)
         for helpline_id in node.helplines:
@@ -241,7 +246,7 @@ class _Turn:
         if node.show is not None:
             page = _number(self.state.slots.get("log_page", "0"))
             self.outputs.append(LogView(node.show, node.id, self.state.slots.get("note_id", ""), page))
-        if node.do is not None and not node.ask:
+        if node.do is not None and not node.ask and act:
             self.outputs.append(Effect(node.do, "", node.variables, self.sent_at))
 
     def reprompt(self) -> None:

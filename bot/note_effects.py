@@ -75,7 +75,7 @@ async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: C
 
 async def _download(fetch: Fetch | None, ref: str) -> bytes:
     if fetch is None:
-        raise EvidenceUnavailable("kind")
+        raise EvidenceUnavailable("unavailable")  # this platform cannot fetch files
     data = await fetch(ref)
     if len(data) > MAX_BYTES:
         raise EvidenceUnavailable("too_big")

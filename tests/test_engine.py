@@ -255,3 +255,15 @@ def test_completing_a_note_passes_over_questions_already_answered(program: Progr
 
 def effects(outputs: Sequence[Output]) -> list[Effect]:
     return [o for o in outputs if isinstance(o, Effect)]
+
+
+def test_coming_back_to_a_screen_does_not_repeat_its_action(program: Program) -> None:
+    state, outputs = run(program, [Command("log"), Choose("log.list", 1)])  # export
+    assert [e.action for e in effects(outputs)] == ["export"]
+    state, outputs = step(program, state, Command("danger"))
+    state, outputs = step(program, state, Command("back"))
+    assert state.node == "log.export" and effects(outputs) == []
+    state, outputs = step(program, state, Resume())
+    assert state.node == "log.export" and effects(outputs) == []
+    _, outputs = step(program, state, Choose("log.pattern", 0))  # choosing export again does export again
+    assert [e.action for e in effects(outputs)] == ["export"]

@@ -62,11 +62,33 @@ def _read_until(process: subprocess.Popen[bytes], marker: bytes, timeout: float 
     return seen
 
 
-def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
-    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": ""}
-    process = subprocess.Popen(
+def terminal_env(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "BOT_DATA_DIR": str(data_dir), "TELEGRAM_BOT_TOKEN": ""}
+
+
+def start_terminal(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Start the terminal chat as a process whose input and output the test holds."""
+    return subprocess.Popen(
         [sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=PROJECT_ROOT, env=env
     )
+
+
+def run_terminal(env: dict[str, str], lines: str) -> subprocess.CompletedProcess[str]:
+    """Run the terminal chat on piped lines to the end."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
+    env = terminal_env(tmp_path)
+    process = start_terminal(env)
     assert process.stdin is not None
     _read_until(process, b"What would you like to do?")
     process.stdin.write(b"1\n")
@@ -77,9 +99,7 @@ def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
     _read_until(process, b"head for a shop")
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-    again = subprocess.run(
-        [sys.executable, "-m", "bot"], input="", capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60
-    )
+    again = run_terminal(env, "")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith(
         "Welcome back. Here is where you were.\n\nHere is what to do now.\nIf you are being followed on foot"
@@ -87,25 +107,15 @@ def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
 
 
 def test_killed_right_after_the_confirmation_loses_no_note(tmp_path: Path) -> None:
-    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": ""}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=PROJECT_ROOT, env=env
-    )
+    env = terminal_env(tmp_path)
+    process = start_terminal(env)
     assert process.stdin is not None
     process.stdin.write(b"/note canary-kestrel he was at the station\n")
     process.stdin.flush()
     _read_until(process, b"Saved.\n")
     process.send_signal(signal.SIGKILL)  # the moment the confirmation is out
     process.wait(timeout=10)
-    again = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="/log\n1\n",
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=60,
-    )
+    again = run_terminal(env, "/log\n1\n")
     assert again.returncode == 0, again.stderr
     assert "Your notes: 1, newest first." in again.stdout
     assert "\ncanary-kestrel he was at the station\n" in again.stdout
@@ -114,17 +124,8 @@ def test_killed_right_after_the_confirmation_loses_no_note(tmp_path: Path) -> No
 def test_attach_names_a_file_on_this_computer(tmp_path: Path) -> None:
     picture = tmp_path / "screenshot.png"
     picture.write_bytes(b"\x89PNG fake")
-    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "TELEGRAM_BOT_TOKEN": ""}
     lines = f"/note he messaged me\n/attach {picture}\n/attach {tmp_path / 'missing.png'}\n/log\n1\n5\n3\n"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=60,
-    )
+    result = run_terminal(terminal_env(tmp_path / "data"), lines)
     assert result.returncode == 0, result.stderr
     assert "Kept with your note, encrypted." in result.stdout
     assert "There is no file at that path." in result.stdout
