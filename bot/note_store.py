@@ -54,18 +54,16 @@ class NoteStore:
 
     async def wrapped_key(self, key: str) -> bytes | None:
         """Return a person's wrapped data key, if they have one."""
-        async with self.store.reading() as db, db.execute("SELECT wrapped FROM data_keys WHERE key = ?", (key,)) as cur:
-            row = await cur.fetchone()
-        return bytes(row[0]) if row else None
+        async with self.store.reading() as db:
+            rows = list(await db.execute_fetchall("SELECT wrapped FROM data_keys WHERE key = ?", (key,)))
+        return bytes(rows[0][0]) if rows else None
 
     async def add_wrapped_key(self, key: str, wrapped: bytes) -> bytes:
         """Store a wrapped data key unless one exists; return the one that is stored."""
         async with self.store.transaction() as db:
             await db.execute("INSERT OR IGNORE INTO data_keys (key, wrapped) VALUES (?, ?)", (key, wrapped))
-            async with db.execute("SELECT wrapped FROM data_keys WHERE key = ?", (key,)) as cur:
-                row = await cur.fetchone()
-        assert row is not None
-        return bytes(row[0])
+            rows = list(await db.execute_fetchall("SELECT wrapped FROM data_keys WHERE key = ?", (key,)))
+        return bytes(rows[0][0])
 
     async def add_note(self, key: str, note: NoteRow) -> None:
         """Store a new note (a second with the same id is ignored); committed before this returns."""
@@ -104,8 +102,8 @@ class NoteStore:
         args: tuple[str, ...] = (key,)
         if note_id is not None:
             sql, args = sql + " AND id = ?", (key, note_id)
-        async with self.store.reading() as db, db.execute(sql + " ORDER BY noted_at DESC, id", args) as cur:
-            rows = await cur.fetchall()
+        async with self.store.reading() as db:
+            rows = await db.execute_fetchall(sql + " ORDER BY noted_at DESC, id", args)
         return [NoteRow(r[0], r[1], r[2], bytes(r[3])) for r in rows]
 
     async def entries(self, key: str, note_id: str | None = None) -> list[EntryRow]:
@@ -117,8 +115,8 @@ class NoteStore:
         args: tuple[str, ...] = (key,)
         if note_id is not None:
             sql, args = sql + " AND n.id = ?", (key, note_id)
-        async with self.store.reading() as db, db.execute(sql + " ORDER BY e.saved_at, e.id", args) as cur:
-            rows = await cur.fetchall()
+        async with self.store.reading() as db:
+            rows = await db.execute_fetchall(sql + " ORDER BY e.saved_at, e.id", args)
         return [EntryRow(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
 
     async def evidence(self, key: str, with_bodies: bool = False) -> list[EvidenceRow]:
@@ -128,8 +126,8 @@ class NoteStore:
             f"SELECT e.id, e.note_id, e.saved_at, e.sent_at, e.meta, {body} FROM evidence e "
             "JOIN notes n ON n.id = e.note_id WHERE n.key = ? ORDER BY e.saved_at, e.id"
         )
-        async with self.store.reading() as db, db.execute(sql, (key,)) as cur:
-            rows = await cur.fetchall()
+        async with self.store.reading() as db:
+            rows = await db.execute_fetchall(sql, (key,))
         return [EvidenceRow(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])) for r in rows]
 
     async def delete_note(self, key: str, note_id: str) -> bool:
@@ -151,5 +149,4 @@ class NoteStore:
 
 
 async def _owns(db: aiosqlite.Connection, key: str, note_id: str) -> bool:
-    async with db.execute("SELECT 1 FROM notes WHERE id = ? AND key = ?", (note_id, key)) as cur:
-        return await cur.fetchone() is not None
+    return bool(await db.execute_fetchall("SELECT 1 FROM notes WHERE id = ? AND key = ?", (note_id, key)))

@@ -101,8 +101,7 @@ class ChatService:
             one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
             notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
             outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
-        fresh, _ = await self.store.apply_turn(key, update_ref, lambda _: (new_state, None))
-        if not fresh:
+        if not await self.store.commit_turn(key, update_ref, new_state):
             return None
         return [*(o for o in outputs if not isinstance(o, Effect)), *run.documents]
 

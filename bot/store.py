@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 import aiosqlite
 
@@ -17,7 +16,6 @@ from bot.state import ConversationState
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 UPDATE_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an update
 
 DATABASE_FILE = "bot.db"
@@ -79,6 +77,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX evidence_by_note ON evidence (note_id, saved_at);
     """,
 )
+
+
+SAVE_STATE = (
+    "INSERT INTO conversations (key, state, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+)
+TRACK_MESSAGE = "INSERT OR IGNORE INTO chat_messages (key, message_id, sent_at) VALUES (?, ?, ?)"
 
 
 class Store:
@@ -166,8 +171,8 @@ class Store:
             return await self._load_state(key)
 
     async def _load_state(self, key: str) -> ConversationState | None:
-        async with self._db.execute("SELECT state FROM conversations WHERE key = ?", (key,)) as cursor:
-            row = await cursor.fetchone()
+        rows = await self._db.execute_fetchall("SELECT state FROM conversations WHERE key = ?", (key,))
+        row = next(iter(rows), None)
         if row is None:
             return None
         if isinstance(row[0], str):
@@ -186,37 +191,27 @@ class Store:
             await self._save_state(key, state)
 
     async def _save_state(self, key: str, state: ConversationState) -> None:
-        await self._db.execute(
-            "INSERT INTO conversations (key, state, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            (key, self._dump_state(key, state), _now()),
-        )
+        await self._db.execute(SAVE_STATE, (key, self._dump_state(key, state), _now()))
 
     def _dump_state(self, key: str, state: ConversationState) -> str | bytes:
         text = state.to_json()
         return self.sealer.seal(text.encode(), f"conversations:{key}") if self.sealer else text
 
-    async def apply_turn(
-        self, key: str, update_ref: str | None, turn: Callable[[ConversationState | None], tuple[ConversationState, T]]
-    ) -> tuple[bool, T | None]:
-        """Run ``turn`` on a person's state and save the result in one transaction.
+    async def commit_turn(self, key: str, update_ref: str | None, state: ConversationState) -> bool:
+        """Save a person's new state and record the update it answers, in one transaction.
 
-        The update reference is recorded in the same transaction, so an update delivered twice takes
-        effect once: the second time nothing runs and ``(False, None)`` comes back.
+        An update delivered twice takes effect once: the second time nothing is saved and False comes back.
         """
+        sealed = self._dump_state(key, state)
         async with self.transaction():
             if update_ref is not None:
-                async with self._db.execute(
-                    "SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,)
-                ) as cursor:
-                    if await cursor.fetchone():
-                        return False, None
-                await self._db.execute(
-                    "INSERT INTO handled_updates (update_ref, handled_at) VALUES (?, ?)", (update_ref, _now())
+                cursor = await self._db.execute(
+                    "INSERT OR IGNORE INTO handled_updates (update_ref, handled_at) VALUES (?, ?)", (update_ref, _now())
                 )
-            new_state, result = turn(await self._load_state(key))
-            await self._save_state(key, new_state)
-        return True, result
+                if cursor.rowcount == 0:
+                    return False
+            await self._db.execute(SAVE_STATE, (key, sealed, _now()))
+        return True
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it, so deleted data leaves the -wal file too."""
@@ -225,11 +220,10 @@ class Store:
 
     async def was_handled(self, update_ref: str) -> bool:
         """Tell whether an update has already taken effect."""
-        async with (
-            self._lock,
-            self._db.execute("SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,)) as cursor,
-        ):
-            return await cursor.fetchone() is not None
+        async with self._lock:
+            return bool(
+                await self._db.execute_fetchall("SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,))
+            )
 
     async def forget_old_updates(self, now: datetime | None = None) -> int:
         """Drop update references older than any redelivery; return how many went."""
@@ -241,21 +235,19 @@ class Store:
     async def track_messages(self, key: str, messages: Iterable[tuple[int, datetime]]) -> None:
         """Remember the ids of messages in a person's chat, so they can be cleared later."""
         rows = [(key, message_id, sent_at.astimezone(UTC).isoformat()) for message_id, sent_at in messages]
-        if rows:
+        if len(rows) == 1:
+            async with self._lock:
+                await self._db.execute(TRACK_MESSAGE, rows[0])  # one statement is its own transaction
+        elif rows:
             async with self.transaction():
-                await self._db.executemany(
-                    "INSERT OR IGNORE INTO chat_messages (key, message_id, sent_at) VALUES (?, ?, ?)", rows
-                )
+                await self._db.executemany(TRACK_MESSAGE, rows)
 
     async def tracked_messages(self, key: str) -> list[tuple[int, datetime]]:
         """Return the tracked message ids of a person's chat with when each was sent, oldest first."""
-        async with (
-            self._lock,
-            self._db.execute(
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
                 "SELECT message_id, sent_at FROM chat_messages WHERE key = ? ORDER BY message_id", (key,)
-            ) as cursor,
-        ):
-            rows = await cursor.fetchall()
+            )
         return [(int(row[0]), datetime.fromisoformat(row[1])) for row in rows]
 
     async def untrack_messages(self, key: str, message_ids: Iterable[int]) -> None:

@@ -45,29 +45,39 @@ async def test_database_file_is_private(tmp_path: Path) -> None:
 
 async def test_a_turn_with_the_same_update_takes_effect_once(tmp_path: Path) -> None:
     store = await Store.open(tmp_path)
-
-    def advance(state: ConversationState | None) -> tuple[ConversationState, str]:
-        turns = (state or ConversationState()).turns + 1
-        return ConversationState(node="menu.main", turns=turns), f"turn {turns}"
-
-    assert await store.apply_turn("k", "telegram:1", advance) == (True, "turn 1")
-    assert await store.apply_turn("k", "telegram:1", advance) == (False, None)
-    assert await store.apply_turn("k", "telegram:2", advance) == (True, "turn 2")
-    assert await store.apply_turn("k", None, advance) == (True, "turn 3")
+    first, second = ConversationState(node="menu.main", turns=1), ConversationState(node="menu.main", turns=2)
+    assert await store.commit_turn("k", "telegram:1", first) is True
+    assert await store.commit_turn("k", "telegram:1", second) is False
+    assert await store.load_state("k") == first
+    assert await store.commit_turn("k", "telegram:2", second) is True
+    assert await store.commit_turn("k", None, ConversationState(turns=3)) is True
     assert (await store.load_state("k") or ConversationState()).turns == 3
     await store.close()
 
 
-async def test_a_failed_turn_saves_nothing(tmp_path: Path) -> None:
+async def test_a_turn_that_cannot_be_saved_records_nothing(tmp_path: Path) -> None:
     store = await Store.open(tmp_path)
-
-    def broken(state: ConversationState | None) -> tuple[ConversationState, str]:
-        raise ValueError("boom")
-
-    with pytest.raises(ValueError):
-        await store.apply_turn("k", "telegram:9", broken)
+    async with store.reading() as db:
+        await db.execute("PRAGMA query_only=ON")
+    with pytest.raises(sqlite3.OperationalError):
+        await store.commit_turn("k", "telegram:9", ConversationState(turns=1))
+    async with store.reading() as db:
+        await db.execute("PRAGMA query_only=OFF")
     assert await store.load_state("k") is None
-    assert await store.apply_turn("k", "telegram:9", lambda s: (ConversationState(), "ok")) == (True, "ok")
+    assert await store.was_handled("telegram:9") is False
+    assert await store.commit_turn("k", "telegram:9", ConversationState(turns=1)) is True
+    await store.close()
+
+
+async def test_one_or_many_message_ids_are_tracked(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    store = await Store.open(tmp_path)
+    now = datetime.now(UTC).replace(microsecond=0)
+    await store.track_messages("k", [(5, now)])
+    await store.track_messages("k", [(5, now)])
+    await store.track_messages("k", [(7, now), (6, now)])
+    assert await store.tracked_messages("k") == [(5, now), (6, now), (7, now)]
     await store.close()
 
 
@@ -75,7 +85,7 @@ async def test_old_update_ids_are_forgotten(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
     store = await Store.open(tmp_path)
-    await store.apply_turn("k", "telegram:1", lambda s: (ConversationState(), None))
+    await store.commit_turn("k", "telegram:1", ConversationState())
     assert await store.forget_old_updates(datetime.now(UTC) + timedelta(days=8)) == 1
     assert await store.forget_old_updates() == 0
     await store.close()
