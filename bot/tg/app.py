@@ -31,6 +31,7 @@ from bot.outputs import Document, Output, PlatformAction
 from bot.program import Program
 from bot.service import ChatService
 from bot.settings import Settings
+from bot.tg.aiohttp_request import AiohttpRequest
 from bot.tg.processor import PerChatUpdateProcessor
 from bot.tg.render import is_sensitive, keyboard, reply_texts
 
@@ -84,6 +85,8 @@ class TelegramBot:
         builder = (
             ApplicationBuilder()
             .token(self.settings.telegram_token or "")
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(pool_size=1))
             .rate_limiter(AIORateLimiter(overall_max_rate=self.overall_max_rate, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor())
             .post_init(self._post_init)
@@ -131,7 +134,8 @@ class TelegramBot:
         query, user, chat = update.callback_query, update.effective_user, update.effective_chat
         if query is None:
             return
-        await self._quietly(query.answer())
+        # Answered beside the turn, not before it: the reply need not wait for the button's spinner to stop.
+        context.application.create_task(self._quietly(query.answer()), update=update)
         if user is None or chat is None or chat.type != ChatType.PRIVATE or await self._seen(update):
             return
         if await self._admit(user.id, chat.id, context):
