@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.yaml_source import YamlReader, read_text
 # "plain" is for chat apps and terminals that show text as it is; "html" escapes what people typed.
 OutputFormat = Literal["plain", "html"]
 FORMATS: tuple[OutputFormat, ...] = ("plain", "html")
+JINJA_MARKS = re.compile(r"\{[{%#]")
 
 
 class UnknownHelpline(LookupError):
@@ -39,6 +41,8 @@ class TemplateLibrary:
     def __init__(self, sources: Mapping[str, TemplateSource], numbers: Callable[[str], str]) -> None:
         self.sources = dict(sources)
         self._compiled: dict[OutputFormat, dict[str, jinja2.Template]] = {}
+        # Most templates (button labels, fixed advice) hold no Jinja at all: their text is the rendering.
+        self._static = {t.id: t.text.strip() for t in self.sources.values() if not JINJA_MARKS.search(t.text)}
         self.problems: list[Diagnostic] = []
         for fmt in FORMATS:
             env = ImmutableSandboxedEnvironment(
@@ -72,6 +76,9 @@ class TemplateLibrary:
         template = self._compiled[fmt].get(template_id)
         if template is None:
             raise KeyError(template_id)
+        static = self._static.get(template_id)
+        if static is not None:
+            return static
         return template.render(**variables).strip()
 
 
