@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import tempfile
 
-from bench import engine, memory, startup, store_scale
+from bench import end_to_end, engine, memory, startup, store_scale
 from bench.export import measure
+from bench.people import JOURNEYS
 from bot.program import Program
 
 
@@ -32,3 +33,22 @@ def test_the_start_up_benchmark_runs() -> None:
 async def test_the_store_scale_benchmark_runs() -> None:
     empty, full = await store_scale.measure(people=20, notes=50, turns=5)
     assert empty > 0 and full > 0
+
+
+async def test_every_journey_still_fits_the_flows() -> None:
+    result = await end_to_end.run("ours", len(JOURNEYS), end_to_end.every_journey_once, "journeys")
+    steps = sum(1 + len(journey) for journey in JOURNEYS)
+    assert (result.answered, result.lost) == (steps, 0)
+
+
+async def test_the_end_to_end_benchmark_runs_both_bots() -> None:
+    results = await end_to_end.measure(sizes=(2,), seconds=0.5, warm_up=0.2, open_people=5, rate=10, open_seconds=0.5)
+    assert [(r.load, r.bot) for r in results] == [
+        ("closed", "ours"),
+        ("closed", "echo"),
+        ("open", "ours"),
+        ("open", "echo"),
+    ]
+    assert all(r.answered > 0 and r.lost == 0 and r.percentile(0.99) >= r.percentile(0.5) > 0 for r in results)
+    table = end_to_end.report(results)
+    assert len(table) == 5 and table[1].split()[-1] == f"{results[0].per_second / results[1].per_second:.2f}"
