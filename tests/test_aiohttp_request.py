@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
 from bot.tg.aiohttp_request import AiohttpRequest
@@ -18,12 +19,17 @@ TOKEN = "123456:SECRET-token"
 
 @pytest.fixture
 async def slow_api() -> AsyncIterator[str]:
-    """A Bot API that answers getMe at once, holds getUpdates for 0.6 s, and never answers sendMessage."""
+    """A Bot API that answers getMe at once, holds getUpdates for 0.6 s, and never answers messages to chat 1."""
 
     async def handle(request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if method == "sendMessage":
-            await asyncio.sleep(30)
+            params = await request.json()  # sent as JSON, objects nested
+            if params["chat_id"] == 1:
+                await asyncio.sleep(30)
+            text = json.dumps(params["reply_markup"])
+            message = {"message_id": 1, "date": 0, "chat": {"id": 2, "type": "private"}, "text": text}
+            return web.json_response({"ok": True, "result": message})
         if method == "getUpdates":
             await asyncio.sleep(0.6)
             return web.json_response({"ok": True, "result": []})
@@ -59,6 +65,13 @@ async def test_a_reply_that_never_comes_times_out(slow_api: str) -> None:
     async with bot_on(slow_api) as bot:
         with pytest.raises(TimedOut):
             await bot.send_message(1, "hello")
+
+
+async def test_parameters_are_sent_as_json(slow_api: str) -> None:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Main menu", callback_data="c:menu")]])
+    async with bot_on(slow_api) as bot:
+        message = await bot.send_message(2, "hello", reply_markup=markup)
+    assert json.loads(message.text or "") == {"inline_keyboard": [[{"text": "Main menu", "callback_data": "c:menu"}]]}
 
 
 async def test_a_long_poll_may_take_longer_than_the_read_timeout(slow_api: str) -> None:

@@ -8,6 +8,7 @@ The python-telegram-bot team's own ptbcontrib has such a class, but it is not pu
 
 from __future__ import annotations
 
+import json
 import ssl
 from collections.abc import Mapping
 
@@ -67,9 +68,9 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized")
         files = request_data.multipart_data if request_data else {}
         timeout = self._timeout(bool(files), read_timeout, write_timeout, connect_timeout, pool_timeout)
-        body = _body(request_data, files)
+        body, headers = _body(request_data, files)
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # before ClientError: aiohttp's timeouts are both
             raise TimedOut(f"aiohttp.{type(error).__name__}") from error
@@ -98,12 +99,15 @@ def _given(value: object, default: float | None) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def _body(request_data: RequestData | None, files: Mapping[str, tuple[str | None, object, str]]) -> object:
-    """Return a form: URL-encoded parameters, or multipart when files are sent."""
-    parameters = request_data.json_parameters if request_data else {}
+def _body(
+    request_data: RequestData | None, files: Mapping[str, tuple[str | None, object, str]]
+) -> tuple[object, dict[str, str]]:
+    """Return the body and its headers: JSON (cheaper to make than a form), or multipart to send files."""
+    if request_data is None or (not request_data.parameters and not files):
+        return None, {}
     if not files:
-        return parameters or None
-    form = aiohttp.FormData(parameters)
+        return json.dumps(request_data.parameters).encode(), {"Content-Type": "application/json"}
+    form = aiohttp.FormData(request_data.json_parameters)
     for name, (filename, content, mime) in files.items():
         form.add_field(name, content, filename=filename, content_type=mime)
-    return form
+    return form, {}
