@@ -111,3 +111,12 @@ async def test_it_can_be_started_again_after_shutting_down(slow_api: str) -> Non
 async def test_using_it_before_starting_is_an_error() -> None:
     with pytest.raises(NetworkError, match="not initialized"):
         await AiohttpRequest().post("http://127.0.0.1:9/bot1:x/getMe")
+
+
+async def test_a_proxy_in_the_environment_is_used(slow_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = slow_api.removesuffix("/bot")  # the fake API answers whatever host the request names
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with bot_on("http://api.telegram.invalid/bot") as bot:
+        assert (await bot.get_me()).username == "guide_bot"

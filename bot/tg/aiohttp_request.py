@@ -46,7 +46,9 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             tls = ssl.create_default_context(cafile=certifi.where())  # the same roots httpx trusts
             connector = aiohttp.TCPConnector(limit=self.pool_size, ssl=tls)
-            self._session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": self.USER_AGENT})
+            headers = {"User-Agent": self.USER_AGENT}
+            # trust_env: HTTPS_PROXY and the like are honoured, as httpx does by default
+            self._session = aiohttp.ClientSession(connector=connector, headers=headers, trust_env=True)
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
