@@ -26,6 +26,7 @@ WRITERS = [7300001, 7300002]
 WALKERS = [7300003, 7300004]
 WALK = ["/start", "Is this stalking?", "/menu", "Staying safe day to day", "/menu", "Who can help me"]
 REPLY_WAIT = 1.5  # a person waits this long for an answer, then carries on (as they would tap again)
+TYPING = 0.6  # and takes this long to write the next message; faster than 2 a second is refused as a flood
 
 
 class People:
@@ -46,6 +47,7 @@ class People:
         before = len(self.fake.texts(person))
         await self.fake.push(self.fake.message(person, text))
         await self.wait_reply(person, before)
+        await asyncio.sleep(TYPING)
 
     async def write(self, person: int) -> None:
         number = 0
@@ -133,5 +135,6 @@ async def test_a_crash_loop_loses_no_confirmed_note(tmp_path: Path) -> None:
     notes = sum(len(n) for n in people.notes.values())
     saved = sum(t.startswith("Saved.") for p in WRITERS for t in fake.texts(p))
     assert "Traceback" not in log.read_text(errors="replace")
-    assert stored == notes  # updates are acknowledged only once handled, so every note sent arrives in the end
+    floods = sum(t.startswith("You are sending messages very quickly") for p in WRITERS for t in fake.texts(p))
+    assert (stored, floods) == (notes, 0)  # updates are acknowledged once handled: every note sent arrives
     print(f"crash loop: {KILLS} SIGKILLs; {notes} notes sent, {stored} stored (each once), {saved} confirmed")
