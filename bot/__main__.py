@@ -1,4 +1,4 @@
-"""Command line: run the bot, check the flows, or draw them."""
+"""Command line: run the bot, check the flows, draw them, or explain how a message is understood."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph"],
-        help="run the bot (the default), check the flows and content, or draw the flows into docs/flows/",
+        choices=["run", "check", "graph", "explain"],
+        help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
+        'or explain how a typed message is understood: explain "TEXT"',
     )
+    parser.add_argument("text", nargs="*", help="with explain: the message")
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
+    if args.command == "explain":
+        return explain_command(settings, " ".join(args.text))
     return run_command(settings)
 
 
@@ -66,6 +70,26 @@ def graph_command(settings: Settings) -> int:
         return check_command(settings)
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
         print(path)
+    return 0
+
+
+def explain_command(settings: Settings, text: str) -> int:
+    """Print how a typed message is understood: the decision, then what matched and where it is written."""
+    program, problems = check(settings.flows_dir, settings.content_dir)
+    if problems:
+        return check_command(settings)
+    reading = program.understanding.read(text)
+    if reading.danger:
+        decision = f"danger now ({reading.danger}) -> {reading.danger_go or program.flows.flows['danger'].start_node}"
+    elif reading.go:
+        decision = f"intent {reading.intent} -> {reading.go}"
+    elif reading.guesses:
+        decision = f"unsure: Did you mean {', '.join(reading.guesses)}"
+    else:
+        decision = "not understood: the screen's options are offered again"
+    print(decision)
+    for line in reading.because:
+        print(f"  {line}")
     return 0
 
 
