@@ -16,8 +16,8 @@ from bot.words import words
 from bot.yaml_source import YamlReader, read_text
 
 DANGER_KINDS = ("cannot_speak", "followed_on_foot", "followed_driving", "nearby", "weapon", "threat", "attack")
-NOT_NOW_KEYS = {"negations", "past", "hypothetical", "present", "in_a_note"}
-INTENT_KEYS = {"go", "label", "phrases", "weak", "phrase_only"}
+NOT_NOW_KEYS = {"negations", "past", "hypothetical", "present", "present_tense", "in_a_note"}
+INTENT_KEYS = {"go", "label", "phrases", "weak", "phrase_only", "over"}
 EXAMPLE_KEYS = {"text", "intent", "danger"}
 
 
@@ -41,6 +41,7 @@ class Topic:
     weak: bool = False  # an intent taken only when nothing else matched ("I'm not in danger")
     ignore_cues: bool = False  # a danger kind no past or "what if" cue can set aside
     phrase_only: bool = False  # an intent with side effects: taken on a phrase, only offered on a guess
+    over: tuple[str, ...] = ()  # broader intents this one wins over when both match ("anonymous" over "report")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def load_examples(directory: Path, problems: list[Diagnostic]) -> list[Example]:
     """Load every labelled message in a folder of YAML files (examples/ or heldout/)."""
     found: list[Example] = []
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
-        reader, items = _yaml_root(path, problems, fast=True)
+        reader, items = _yaml_root(path, problems)
         for item in reader.sequence(items, "this file") if items is not None else []:
             entries = reader.mapping(item, "an example", EXAMPLE_KEYS)
             values = {key: reader.text(value, f"'{key}'") for key, value in entries.items()}
@@ -126,7 +127,7 @@ def load_examples(directory: Path, problems: list[Diagnostic]) -> list[Example]:
     return found
 
 
-def _yaml_root(path: Path, problems: list[Diagnostic], fast: bool = False) -> tuple[YamlReader, yaml.Node | None]:
+def _yaml_root(path: Path, problems: list[Diagnostic], fast: bool = True) -> tuple[YamlReader, yaml.Node | None]:
     reader = YamlReader(str(path))
     text = read_text(path, reader)
     root = reader.parse(text, fast) if text is not None else None
@@ -202,7 +203,8 @@ def _load_intents(path: Path, lexicon: Lexicon, problems: list[Diagnostic]) -> d
             continue
         weak, only = (reader.flag(entries[k], f"'{k}'") if k in entries else False for k in ("weak", "phrase_only"))
         phrases = _phrases(reader, entries.get("phrases"), "'phrases'", lexicon)
-        found[name] = Topic(name, go, phrases, reader.source(key), label, weak, phrase_only=only)
+        over = tuple(reader.texts(entries["over"], "'over'")) if "over" in entries else ()
+        found[name] = Topic(name, go, phrases, reader.source(key), label, weak, phrase_only=only, over=over)
     problems.extend(reader.problems)
     return found
 

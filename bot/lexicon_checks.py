@@ -11,8 +11,10 @@ from bot.lexicon import DANGER_KINDS, load_examples
 from bot.understanding import Understanding
 
 
-def check_lexicon(content: Content, flows: FlowSet, understanding: Understanding) -> Iterator[Diagnostic]:
-    """Yield every problem in what the bot knows of typed text."""
+def check_lexicon(
+    content: Content, flows: FlowSet, understanding: Understanding, held_out: bool = True
+) -> Iterator[Diagnostic]:
+    """Yield every problem in what the bot knows of typed text (``held_out``: check the held-out set too)."""
     lexicon = content.lexicon
     for topic in (*lexicon.danger, *lexicon.intents.values()):
         target = topic.go
@@ -26,15 +28,15 @@ def check_lexicon(content: Content, flows: FlowSet, understanding: Understanding
         if topic.label and topic.label not in content.templates:
             yield Diagnostic(topic.source, "UNKNOWN_TEMPLATE", f"'{topic.name}' has label '{topic.label}'")
     yield from _shadowed(content, understanding)
-    yield from _examples(content)
+    yield from _examples(content, held_out)
 
 
 def _shadowed(content: Content, understanding: Understanding) -> Iterator[Diagnostic]:
-    """Flag intent phrases that always read as danger now: emergency help would always be taken instead."""
+    """Flag intent phrases whose words always hold danger now: emergency help would always be taken instead."""
     for intent in content.lexicon.intents.values():
         for entry in intent.phrases:
             texts = [" ".join(w for w in form if w != "*") for form in entry.phrase.forms]
-            if all(understanding.read(text).danger for text in texts):
+            if all(understanding.danger_now(text) for text in texts):
                 yield Diagnostic(
                     entry.source,
                     "INTENT_SHADOWS_EMERGENCY",
@@ -42,12 +44,12 @@ def _shadowed(content: Content, understanding: Understanding) -> Iterator[Diagno
                 )
 
 
-def _examples(content: Content) -> Iterator[Diagnostic]:
-    """Flag labelled messages whose labels are not known, in examples/ and heldout/."""
+def _examples(content: Content, held_out: bool) -> Iterator[Diagnostic]:
+    """Flag labelled messages whose labels are not known, in examples/ and (``held_out``) heldout/."""
     problems: list[Diagnostic] = []
-    held_out = load_examples(content.directory / "understanding" / "heldout", problems)
+    kept = load_examples(content.directory / "understanding" / "heldout", problems) if held_out else []
     yield from problems
-    for example in (*content.lexicon.examples, *held_out):
+    for example in (*content.lexicon.examples, *kept):
         if example.intent is not None and example.intent not in content.lexicon.intents:
             yield Diagnostic(example.source, "UNKNOWN_INTENT", f"'{example.intent}' is not an intent in intents.yaml")
         if example.danger is not None and example.danger not in DANGER_KINDS:

@@ -28,6 +28,7 @@ class Phrase:
     text: str
     forms: tuple[tuple[str, ...], ...]
     whole: bool
+    keyword: bool = False  # one word or one list of alternatives, such as "(camera|cctv)": a clue, not proof
 
     def find(self, said: tuple[str, ...]) -> tuple[int, int] | None:
         """Return where the phrase first matches (start, end), or None."""
@@ -66,7 +67,7 @@ def compile_phrase(text: str, read: Reader = lambda said: said) -> Phrase:
         raise PhraseError(f"spells out more than {MAX_FORMS} forms: split it into simpler phrases")
     if not any(w != "*" for form in forms for w in form):
         raise PhraseError("has no words to match")
-    return Phrase(text, tuple(forms), whole)
+    return Phrase(text, tuple(forms), whole, keyword=not whole and len(slots) == 1)
 
 
 def _strip_gaps(form: tuple[str, ...]) -> tuple[str, ...]:
@@ -93,26 +94,58 @@ def _read_form(form: tuple[str, ...], read: Reader) -> tuple[str, ...]:
     return tuple(out[:-1])
 
 
+class _Node(Generic[K]):
+    """One step of the phrase trie: the words that may come next, and the phrases that end here."""
+
+    __slots__ = ("ends", "gap", "next")
+
+    def __init__(self) -> None:
+        self.next: dict[str, _Node[K]] = {}
+        self.gap: _Node[K] | None = None
+        self.ends: list[tuple[K, Phrase]] = []
+
+
 class PhraseIndex(Generic[K]):
-    """Many phrases, each with a key, found in a message in one pass (forms indexed by first word)."""
+    """Many phrases, each with a key, found in a message in one pass over a trie of their forms."""
 
     def __init__(self, phrases: Iterable[tuple[K, Phrase]]) -> None:
-        self._first: dict[str, list[tuple[tuple[str, ...], K, Phrase]]] = defaultdict(list)
+        self._root: _Node[K] = _Node()
         for key, phrase in phrases:
             for form in phrase.forms:
-                self._first[form[0]].append((form, key, phrase))
+                node = self._root
+                for word in form:
+                    if word == "*":
+                        node.gap = node.gap or _Node()
+                        node = node.gap
+                    else:
+                        node = node.next.setdefault(word, _Node())
+                node.ends.append((key, phrase))
 
     def find(self, said: tuple[str, ...]) -> list[tuple[K, Phrase, tuple[int, int]]]:
         """Return every phrase that matches, with its first match (start, end), in order of where it starts."""
         found: dict[int, tuple[K, Phrase, tuple[int, int]]] = {}
-        for start, word in enumerate(said):
-            for form, key, phrase in self._first.get(word, ()):
-                if id(phrase) in found or (phrase.whole and start != 0):
-                    continue
-                end = _match_at(form, said, start)
-                if end is not None and (not phrase.whole or end == len(said)):
-                    found[id(phrase)] = (key, phrase, (start, end))
+        for start in range(len(said)):
+            if said[start] in self._root.next:
+                self._walk(self._root.next[said[start]], said, start, start + 1, found)
         return list(found.values())
+
+    def _walk(
+        self,
+        node: _Node[K],
+        said: tuple[str, ...],
+        start: int,
+        at: int,
+        found: dict[int, tuple[K, Phrase, tuple[int, int]]],
+    ) -> None:
+        for key, phrase in node.ends:
+            if id(phrase) not in found and (not phrase.whole or (start == 0 and at == len(said))):
+                found[id(phrase)] = (key, phrase, (start, at))
+        if at < len(said) and said[at] in node.next:
+            self._walk(node.next[said[at]], said, start, at + 1, found)
+        if node.gap is not None:
+            for skip in range(MAX_GAP + 1):
+                if at + skip < len(said) and said[at + skip] in node.gap.next:
+                    self._walk(node.gap.next[said[at + skip]], said, start, at + skip + 1, found)
 
 
 def _find(form: tuple[str, ...], said: tuple[str, ...], whole: bool) -> tuple[int, int] | None:

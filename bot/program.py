@@ -33,13 +33,16 @@ class Program:
         return any(intent.go == target for intent in self.content.lexicon.intents.values())
 
 
-def check(flows_dir: Path, content_dir: Path) -> tuple[Program, list[Diagnostic]]:
-    """Load and validate flows and content; return the program and every problem found."""
+def check(flows_dir: Path, content_dir: Path, held_out: bool = True) -> tuple[Program, list[Diagnostic]]:
+    """Load and validate flows and content; return the program and every problem found.
+
+    ``held_out``: also check the held-out messages (not used to run the bot, so not read when it starts).
+    """
     flows, flow_problems = load_flows(flows_dir)
     content, content_problems = load_content(content_dir)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir)]
     understanding = Understanding(content.lexicon)
-    problems.extend(check_lexicon(content, flows, understanding))
+    problems.extend(check_lexicon(content, flows, understanding, held_out))
     slots = slot_names(flows) | frozenset(content.lexicon.slots)
     program = Program(flows, content, slots, flows.command_flows(), understanding)
     return program, sorted(set(problems))
@@ -47,7 +50,7 @@ def check(flows_dir: Path, content_dir: Path) -> tuple[Program, list[Diagnostic]
 
 def load_program(flows_dir: Path, content_dir: Path) -> Program:
     """Load a program, raising InvalidFlows with every problem when there is any."""
-    program, problems = check(flows_dir, content_dir)
+    program, problems = check(flows_dir, content_dir, held_out=False)
     if problems:
         raise InvalidFlows(problems)
     return program

@@ -16,8 +16,8 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
-from bot.classifier import Classifier, Score
-from bot.lexicon import Entry, Lexicon, Topic
+from bot.classifier import Classifier, Score, features
+from bot.lexicon import Entry, Example, Lexicon, Topic
 from bot.phrases import Phrase, PhraseIndex
 from bot.words import words
 
@@ -25,9 +25,13 @@ from bot.words import words
 KIND_ORDER = ("cannot_speak", "followed_driving", "followed_on_foot", "weapon", "threat", "nearby", "attack")
 NEGATION_WINDOW = 3  # words before a match that can deny it ("is not", "no")
 CLAUSE_STARTS = frozenset({"he", "she", "they", "i", "someone", "somebody", "there", "and", "but", "it", "my", "ex"})
-SURE = 0.20  # classifier score taken as the answer (when the next is far enough behind)
-MARGIN = 0.02
-GUESS = 0.16  # scores worth offering as "Did you mean"
+SAFE = "safe"  # the danger classifier's label for examples that are not danger now
+DANGER_LIKENESS = 0.20  # a danger kind this close to a message, and ahead of "safe", is taken as danger
+KEYWORD = 0.15  # weight a one-word phrase adds to its intent's similarity score
+SURE = 0.15  # classifier score taken as the answer (when nothing else is as close; cross-validated)
+MARGIN = 0.0
+CLEARLY = 0.30  # a similarity this high beats a weak intent's phrase ("not in danger, just scared all the time")
+GUESS = 0.08  # scores worth offering as "Did you mean" (below SURE)
 MAX_GUESSES = 3
 MAX_WORDS = 80  # only the start of a long message is read for intents: the question usually comes early
 _SENTENCE = re.compile(r"[.!?;\n]+")
@@ -50,7 +54,7 @@ class Reading:
     because: tuple[str, ...] = ()
 
 
-CUES = ("past", "hypothetical", "present", "in_a_note")
+CUES = ("past", "hypothetical", "present", "present_tense", "in_a_note")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,15 @@ class _Hit:
     phrase: Phrase
     sentence: int
     span: tuple[int, int]
+
+
+def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
+    """Add a keyword's weight to its intent's similarity score."""
+    found = {s.topic: s for s in scores}
+    for name in keywords - set(found):
+        found[name] = Score(name, 0.0, "")
+    boosted = [Score(s.topic, s.score + KEYWORD * (s.topic in keywords), s.example) for s in found.values()]
+    return sorted(boosted, key=lambda s: (-s.score, s.topic))
 
 
 def _entries(lexicon: Lexicon) -> list[Entry]:
@@ -74,17 +87,25 @@ class Understanding:
         phrases = [form for e in _entries(lexicon) for form in e.phrase.forms]
         counts: Counter[str] = Counter(w for form in phrases for w in form if w != "*")
         counts.update(w for key in lexicon.say_as for w in key)
-        seen: Counter[str] = Counter(w for e in lexicon.examples for w in set(lexicon.read(words(e.text))))
+        raw = [lexicon.read(words(e.text)) for e in lexicon.examples]
+        seen: Counter[str] = Counter(w for said in raw for w in set(said))
         counts.update({w: n for w, n in seen.items() if n > 2})  # a rarer word may be a misspelling
         self._vocabulary = [w for w, _ in counts.most_common()]
         self._known = frozenset(self._vocabulary)
         self.correct = lru_cache(maxsize=8192)(self._correct)
         self.normalise_label = lru_cache(maxsize=1024)(self.normalise)  # button labels: few, read every turn
+        # One comparison with the labelled examples gives both the intent and danger by likeness (which
+        # catches what no phrase foresaw: recall first).
         self.classifier = Classifier(
-            (self.normalise(e.text), e.intent, e.text)
-            for e in lexicon.examples
-            if e.intent is not None and e.intent in lexicon.intents
+            (
+                features(self._corrected(said)),
+                (e.intent if e.intent in lexicon.intents else "", e.danger or SAFE),
+                e.text,
+            )
+            for said, e in zip(raw, lexicon.examples, strict=True)
         )
+        # A message written exactly as a labelled example goes where that example says: staff can rely on it.
+        self._exact = {" ".join(self._corrected(said)): e for said, e in zip(raw, lexicon.examples, strict=True)}
         negations = lexicon.not_now.get("negations", ())
         self._negations = frozenset(f[0] for e in negations for f in e.phrase.forms if len(f) == 1)
         self._danger_phrases = PhraseIndex((t, e.phrase) for t in lexicon.danger for e in t.phrases)
@@ -101,8 +122,11 @@ class Understanding:
 
     def normalise(self, text: str) -> tuple[str, ...]:
         """Return the words of a text as the bot reads them: text-speak replaced, misspellings corrected."""
-        said = self.lexicon.read(words(text))
-        return self.lexicon.read(tuple(self.correct(w) for w in said))
+        return self._corrected(self.lexicon.read(words(text)))
+
+    def _corrected(self, said: tuple[str, ...]) -> tuple[str, ...]:
+        fixed = tuple(self.correct(w) for w in said)
+        return said if fixed == said else self.lexicon.read(fixed)
 
     def _correct(self, word: str) -> str:
         if word in self._known or len(word) < 4 or not word.isalpha():
@@ -122,13 +146,19 @@ class Understanding:
         sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text)) if s]
         said = tuple(w for s in sentences for w in s)
         because = [f"read as: {' '.join(said)}"] if said else ["nothing to read"]
+        example = self._exact.get(" ".join(said))
+        if example is not None and not noting:
+            return self._as_example(said, example, because)
         danger, past = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
+        intents, dangers = self.classifier.scores(features(said[:MAX_WORDS]), columns=2) if said else ([], [])
+        if kind is None and not noting:
+            kind = self._danger_by_likeness(dangers, because)
         if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
             because.append("a car is mentioned, so: followed while driving")
         clauses = [c for part in _CLAUSE.split(text) if (c := self.normalise(part))]
-        intent, guesses = self._intent(clauses, said[:MAX_WORDS], because)
+        intent, guesses = self._intent(clauses, intents, because)
         slots = self._slots(sentences, because)
         return Reading(
             said,
@@ -139,6 +169,22 @@ class Understanding:
             go=intent.go if intent else None,
             by_phrase=any(line.startswith("intent:") and ", phrase " in line for line in because),
             guesses=guesses,
+            slots=slots,
+            because=tuple(because),
+        )
+
+    def _as_example(self, said: tuple[str, ...], example: Example, because: list[str]) -> Reading:
+        because.append(f"the labelled example '{example.text}' ({example.source})")
+        kind = next((k for k in self.lexicon.danger if k.name == example.danger), None)
+        intent = self.lexicon.intents.get(example.intent or "")
+        slots = self._slots([said], because)
+        return Reading(
+            said,
+            danger=kind.name if kind else None,
+            danger_go=kind.go if kind else None,
+            intent=intent.name if intent else None,
+            go=intent.go if intent else None,
+            by_phrase=intent is not None,
             slots=slots,
             because=tuple(because),
         )
@@ -164,26 +210,57 @@ class Understanding:
             because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
         return (hits[0] if hits else None), past
 
-    def _not_now(self, sentence: tuple[str, ...]) -> Phrase | None:
-        """Return the past or "what if" cue of a sentence, unless a present cue outside it keeps it now."""
-        cues = [*self._cues["past"].find(sentence), *self._cues["hypothetical"].find(sentence)]
-        if not cues:
+    def _danger_by_likeness(self, scores: list[Score], because: list[str]) -> Topic | None:
+        if not scores or scores[0].topic == SAFE or scores[0].score < DANGER_LIKENESS:
             return None
-        covered = {i for _, _, (start, end) in cues for i in range(start, end)}
-        present = [span for _, _, span in self._cues["present"].find(sentence) if not covered & set(range(*span))]
-        return None if present else cues[0][1]
+        best = scores[0]
+        because.append(f"danger: {best.topic}, by likeness ({best.score:.2f}; closest example: '{best.example}')")
+        return next((k for k in self.lexicon.danger if k.name == best.topic), None)
+
+    def _not_now(self, sentence: tuple[str, ...]) -> Phrase | None:
+        """Return the cue that makes a sentence not about now: past (unless a present cue or tense says now),
+        or "what if" and habits (unless a present cue says now); cues inside a not-now cue do not count."""
+        found = {name: self._cues[name].find(sentence) for name in CUES}
+        covered = {i for name in ("past", "hypothetical") for _, _, span in found[name] for i in range(*span)}
+
+        def now(name: str) -> bool:
+            return any(not covered & set(range(*span)) for _, _, span in found[name])
+
+        if found["hypothetical"] and not now("present"):
+            return found["hypothetical"][0][1]
+        if found["past"] and not now("present") and not now("present_tense"):
+            return found["past"][0][1]
+        return None
 
     def _intent(
-        self, clauses: list[tuple[str, ...]], said: tuple[str, ...], because: list[str]
+        self, clauses: list[tuple[str, ...]], scores: list[Score], because: list[str]
     ) -> tuple[Topic | None, tuple[str, ...]]:
-        """Take the first clause that a phrase matches, and in it the longest phrase; else ask the classifier."""
-        for clause in clauses:
-            hits = self._intents.find(clause) or self._weak.find(clause)
-            if hits:
-                topic, phrase, _ = min(hits, key=lambda h: (h[2][0] - h[2][1], h[2][0]))
-                because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
-                return topic, ()
-        return self._by_similarity(self.classifier.scores(said) if said else [], because)
+        """Take the phrase asked first (a narrower intent over a broader one), else the most similar examples.
+
+        A phrase of one word is a keyword: it adds weight to its intent's similarity instead of deciding.
+        """
+        hits = [
+            (c, topic, phrase, span)
+            for c, clause in enumerate(clauses)
+            for topic, phrase, span in self._intents.find(clause)
+        ]
+        keywords = {topic.name for _, topic, phrase, _ in hits if phrase.keyword}
+        hits = [h for h in hits if not h[2].keyword]
+        beaten = {name for _, topic, _, _ in hits for name in topic.over}
+        hits = [h for h in hits if h[1].name not in beaten] or hits
+        if hits:
+            _, topic, phrase, _ = min(hits, key=lambda h: (h[0], h[3][0] - h[3][1], h[3][0]))
+            because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
+            return topic, ()
+        if keywords:
+            because.append(f"keywords for: {', '.join(sorted(keywords))}")
+            scores = _boosted(scores, keywords)
+        weak = [h for clause in clauses for h in self._weak.find(clause)]
+        if weak and (not scores or scores[0].score < CLEARLY):
+            topic, phrase, _ = weak[0]
+            because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
+            return topic, ()
+        return self._by_similarity(scores, because)
 
     def _by_similarity(self, scores: list[Score], because: list[str]) -> tuple[Topic | None, tuple[str, ...]]:
         if not scores or scores[0].score < GUESS:
