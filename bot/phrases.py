@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -29,11 +28,6 @@ class Phrase:
     forms: tuple[tuple[str, ...], ...]
     whole: bool
     keyword: bool = False  # one word or one list of alternatives, such as "(camera|cctv)": a clue, not proof
-
-    def find(self, said: tuple[str, ...]) -> tuple[int, int] | None:
-        """Return where the phrase first matches (start, end), or None."""
-        found = [span for form in self.forms if (span := _find(form, said, self.whole)) is not None]
-        return min(found) if found else None
 
 
 Reader = Callable[[tuple[str, ...]], tuple[str, ...]]
@@ -146,29 +140,3 @@ class PhraseIndex(Generic[K]):
             for skip in range(MAX_GAP + 1):
                 if at + skip < len(said) and said[at + skip] in node.gap.next:
                     self._walk(node.gap.next[said[at + skip]], said, start, at + skip + 1, found)
-
-
-def _find(form: tuple[str, ...], said: tuple[str, ...], whole: bool) -> tuple[int, int] | None:
-    starts = [0] if whole else range(len(said))
-    for start in starts:
-        end = _match_at(form, said, start)
-        if end is not None and (not whole or end == len(said)):
-            return start, end
-    return None
-
-
-def _match_at(form: tuple[str, ...], said: tuple[str, ...], at: int) -> int | None:
-    if not form:
-        return at
-    head, rest = form[0], form[1:]
-    if head == "*":
-        for skip in range(MAX_GAP + 1):
-            if at + skip > len(said):
-                break
-            end = _match_at(rest, said, at + skip)
-            if end is not None:
-                return end
-        return None
-    if at < len(said) and said[at] == head:
-        return _match_at(rest, said, at + 1)
-    return None

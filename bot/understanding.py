@@ -99,7 +99,7 @@ class Understanding:
         self.classifier = Classifier(
             (
                 features(self._corrected(said)),
-                (e.intent if e.intent in lexicon.intents else "", e.danger or SAFE),
+                (e.intent if e.intent is not None and e.intent in lexicon.intents else "", e.danger or SAFE),
                 e.text,
             )
             for said, e in zip(raw, lexicon.examples, strict=True)
