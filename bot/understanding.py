@@ -138,7 +138,7 @@ class Understanding:
     def danger_now(self, text: str) -> str | None:
         """Return the kind of danger a message describes now, or None (danger only: cheap for flood checks)."""
         sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text)) if s]
-        hit, _ = self._danger(sentences, [], noting=False)
+        hit, _, _ = self._danger(sentences, [], noting=False)
         return hit.topic.name if hit else None
 
     def read(self, text: str, noting: bool = False) -> Reading:
@@ -149,10 +149,10 @@ class Understanding:
         example = self._exact.get(" ".join(said))
         if example is not None and not noting:
             return self._as_example(said, example, because)
-        danger, past = self._danger(sentences, because, noting)
+        danger, past, set_aside = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
         intents, dangers = self.classifier.scores(features(said[:MAX_WORDS]), columns=2) if said else ([], [])
-        if kind is None and not noting:
+        if kind is None and not noting and not set_aside and self._not_now(said) is None:
             kind = self._danger_by_likeness(dangers, because)
         if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
@@ -189,8 +189,11 @@ class Understanding:
             because=tuple(because),
         )
 
-    def _danger(self, sentences: list[tuple[str, ...]], because: list[str], noting: bool) -> tuple[_Hit | None, bool]:
-        hits, past = [], False
+    def _danger(
+        self, sentences: list[tuple[str, ...]], because: list[str], noting: bool
+    ) -> tuple[_Hit | None, bool, bool]:
+        """Return the danger phrase that counts, whether one was about the past, and whether any was set aside."""
+        hits, past, set_aside = [], False, False
         for index, sentence in enumerate(sentences):
             cue = self._not_now(sentence)
             if cue is None and noting and self._in_a_note and not self._cues["in_a_note"].find(sentence):
@@ -199,16 +202,17 @@ class Understanding:
                 said = " ".join(sentence[span[0] : span[1]])
                 if self._denied(sentence, span[0]):
                     because.append(f"not danger: '{said}' is denied just before it")
+                    set_aside = True
                 elif cue is not None and not topic.ignore_cues:
                     why = "no word of now in a note" if noting and cue in self._in_a_note else f"'{cue.text}'"
                     because.append(f"not danger now: '{said}', but {why} in that sentence")
-                    past = True
+                    past = set_aside = True
                 else:
                     hits.append(_Hit(topic, phrase, index, span))
         hits.sort(key=lambda h: KIND_ORDER.index(h.topic.name) if h.topic.name in KIND_ORDER else len(KIND_ORDER))
         for hit in hits[:1]:
             because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
-        return (hits[0] if hits else None), past
+        return (hits[0] if hits else None), past, set_aside
 
     def _danger_by_likeness(self, scores: list[Score], because: list[str]) -> Topic | None:
         if not scores or scores[0].topic == SAFE or scores[0].score < DANGER_LIKENESS:

@@ -69,3 +69,13 @@ def test_bad_configuration_is_reported_plainly() -> None:
     result = run_bot("check", env={"BOT_LOG_LEVEL": "loud"})
     assert result.returncode == 2
     assert "BOT_LOG_LEVEL" in result.stderr
+
+
+def test_explain_prints_the_decision_and_what_matched() -> None:
+    result = run_bot("explain", "hes outside my flat rn")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "danger now (nearby) -> danger.now"
+    assert any("danger.yaml:" in line for line in lines[1:])
+    result = run_bot("explain", "can i report without giving my name")
+    assert result.stdout.splitlines()[0] == "intent anonymous -> reporting.anonymous"
