@@ -1,10 +1,11 @@
 """Run every benchmark: ``python -m bench``."""
 
-from bench import end_to_end, engine, export, memory, startup, store_scale
+from bench import end_to_end, engine, export, memory, startup, store_scale, understanding
 
 if __name__ == "__main__":
     startup.main()
     engine.main()
+    understanding.main([])
     memory.main()
     store_scale.main()
     export.main()

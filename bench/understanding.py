@@ -1,0 +1,109 @@
+"""Understanding typed text on the held-out messages: danger recall and false alarms, intent accuracy per
+intent, the confusions, what it costs, and how the techniques compare. ``python -m bench.understanding``."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from bot.diagnostics import Diagnostic
+from bot.lexicon import Example, Lexicon, load_examples, load_lexicon
+from bot.settings import PROJECT_ROOT
+from bot.understanding import Understanding
+
+CONTENT = PROJECT_ROOT / "content" / "understanding"
+
+
+def held_out(understanding: Understanding, limit: int | None = None) -> list[Example]:
+    """Return the held-out messages not written exactly as a training example (those are looked up)."""
+    problems: list[Diagnostic] = []
+    learned = {understanding.normalise(e.text) for e in understanding.lexicon.examples}
+    found = [e for e in load_examples(CONTENT / "heldout", problems) if understanding.normalise(e.text) not in learned]
+    return found[:limit]
+
+
+def figures(understanding: Understanding, examples: list[Example]) -> dict[str, float]:
+    """Return danger recall, false alarms and intent accuracy on labelled messages."""
+    readings = [(e, understanding.read(e.text)) for e in examples]
+    danger = [r.danger is not None for e, r in readings if e.danger]
+    alarms = [r.danger is not None for e, r in readings if not e.danger]
+    intents = [r.intent == e.intent for e, r in readings if e.intent and not e.danger]
+    return {
+        "danger recall": sum(danger) / max(len(danger), 1),
+        "false alarms": sum(alarms) / max(len(alarms), 1),
+        "intent accuracy": sum(intents) / max(len(intents), 1),
+    }
+
+
+def per_intent(understanding: Understanding, examples: list[Example]) -> tuple[list[str], Counter[tuple[str, str]]]:
+    """Print precision and recall per intent; return the table's rows and the confusions (true, read)."""
+    pairs = [(e.intent, understanding.read(e.text).intent or "(unsure)") for e in examples if e.intent and not e.danger]
+    confusions: Counter[tuple[str, str]] = Counter((t, p) for t, p in pairs if t != p)
+    rows = ["| intent | messages | precision | recall |", "| --- | --- | --- | --- |"]
+    for name in sorted({t for t, _ in pairs}):
+        said = [p for t, p in pairs if t == name]
+        read = [t for t, p in pairs if p == name]
+        precision = read.count(name) / len(read) if read else 0.0
+        rows.append(f"| {name} | {len(said)} | {precision:.2f} | {said.count(name) / len(said):.2f} |")
+    return rows, confusions
+
+
+def cost(examples: list[Example]) -> dict[str, float]:
+    """Return build time (s), memory added (MB) and CPU time per message (ms, median of five passes)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    lexicon, _ = load_lexicon(CONTENT)
+    understanding = Understanding(lexicon)
+    built = time.perf_counter() - started
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss) / 1024
+    texts = [e.text for e in examples]
+    passes = []
+    for round_ in range(5):
+        began = time.process_time()
+        for text in texts:
+            understanding.read(f"{text} {round_}")  # a new text each pass: nothing cached
+        passes.append((time.process_time() - began) / len(texts) * 1000)
+    return {"load and build (s)": built, "memory added (MB)": grown, "ms a message": statistics.median(passes)}
+
+
+def techniques(lexicon: Lexicon, examples: list[Example]) -> list[str]:
+    """Compare phrases alone, the classifier alone, and both (as shipped) on the same held-out messages."""
+    no_phrases = {name: replace(topic, phrases=()) for name, topic in lexicon.intents.items()}
+    setups = {
+        "phrases and rules only (no examples)": replace(lexicon, examples=()),
+        "nearest examples only (no intent phrases)": replace(lexicon, intents=no_phrases),
+        "both, as shipped": lexicon,
+    }
+    rows = ["| technique | danger recall | false alarms | intent accuracy |", "| --- | --- | --- | --- |"]
+    for name, setup in setups.items():
+        found = figures(Understanding(setup), examples)
+        rows.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in found.values()) + " |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print every figure as Markdown, ready for BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench.understanding")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N held-out messages (for a smoke test)")
+    args = parser.parse_args(argv)
+    lexicon, _ = load_lexicon(CONTENT)
+    understanding = Understanding(lexicon)
+    examples = held_out(understanding, args.limit)
+    print(f"held-out messages (not identical to a training example): {len(examples)}")
+    for name, value in figures(understanding, examples).items():
+        print(f"{name}: {value:.3f}")
+    for name, value in cost(examples).items():
+        print(f"{name}: {value:.3f}")
+    rows, confusions = per_intent(understanding, examples)
+    print("\n".join(["", *rows, "", "Confusions (intended -> read as: messages):"]))
+    print("; ".join(f"{t} -> {p}: {n}" for (t, p), n in confusions.most_common()))
+    print("\n".join(["", *techniques(lexicon, examples)]))
+
+
+if __name__ == "__main__":
+    main()
