@@ -9,7 +9,6 @@ import statistics
 import time
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 from bot.diagnostics import Diagnostic
 from bot.lexicon import Example, Lexicon, load_examples, load_lexicon
