@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from operator import itemgetter
 COMMON = 0.08  # features in more than this share of examples ("i", "my") are not indexed: they say little
 NEAREST = 3  # a topic's score is the mean similarity of its this-many closest examples
 LETTERS = 3  # groups of three letters inside words catch endings and spellings the corrector left
+
+
+def _is_pair(feature: str) -> bool:
+    return " " in feature and not feature.startswith("#")
 
 
 def features(said: tuple[str, ...]) -> Counter[str]:
@@ -42,32 +47,44 @@ class Classifier:
     Each example may carry several labels (a topic, and whether it is danger): one comparison serves them all.
     """
 
-    def __init__(self, labelled: Iterable[tuple[Counter[str], tuple[str, ...], str]]) -> None:
-        """Learn from examples given as (features, labels, the example's text); an empty label is no topic."""
+    def __init__(self, labelled: Iterable[tuple[tuple[str, ...], tuple[str, ...], str]]) -> None:
+        """Learn from examples given as (words, labels, the example's text); an empty label is no topic."""
         rows = list(labelled)
         frequency: Counter[str] = Counter()
-        for row, _, _ in rows:
-            frequency.update(row.keys())
+        for said, _, _ in rows:  # features are made twice rather than kept: it halves the memory at start-up
+            frequency.update(features(said).keys())
         limit = max(2.0, COMMON * len(rows))
-        self._idf = {f: math.log((len(rows) + 1) / (df + 1)) + 1 for f, df in frequency.items() if df <= limit}
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for index, (row, _, _) in enumerate(rows):
-            for f, weight in self._vector(row).items():
-                self._postings[f].append((index, weight))
+        # A pair of words seen in one example only is left out: pairs are most of the features, and such
+        # a pair adds little to the words it is made of (cross-validated: accuracy the same, 1 MB less).
+        kept = [(f, df) for f, df in frequency.items() if df <= limit and (df > 1 or not _is_pair(f))]
+        # Every example holding a feature, as one packed table: its rows start[i]..start[i + 1] of example
+        # and weight. A dict of lists of tuples would take ten times the memory, which counts when idle.
+        self._ids = {f: i for i, (f, _) in enumerate(kept)}
+        self._idf = array("f", (math.log((len(rows) + 1) / (df + 1)) + 1 for _, df in kept))
+        self._start = array("I", itertools.accumulate((df for _, df in kept), initial=0))
+        self._example = array("I", bytes(4 * self._start[-1]))
+        self._weight = array("f", bytes(4 * self._start[-1]))
+        cursor = self._start[:-1]
+        for index, (said, _, _) in enumerate(rows):
+            for feature, weight in self._vector(features(said)).items():
+                self._example[cursor[feature]] = index
+                self._weight[cursor[feature]] = weight
+                cursor[feature] += 1
         self._labels = [labels for _, labels, _ in rows]
         self._texts = [text for _, _, text in rows]
 
-    def _vector(self, row: Counter[str]) -> dict[str, float]:
-        idf = self._idf
-        vector = {f: idf[f] if n == 1 else (1 + math.log(n)) * idf[f] for f, n in row.items() if f in idf}
+    def _vector(self, row: Counter[str]) -> dict[int, float]:
+        ids, idf = self._ids, self._idf
+        vector = {ids[f]: (1.0 if n == 1 else 1 + math.log(n)) * idf[ids[f]] for f, n in row.items() if f in ids}
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {f: v / norm for f, v in vector.items()}
 
     def scores(self, found: Counter[str], columns: int = 1) -> list[list[Score]]:
         """Return, for each label column, the topics close to a message (given as its features), best first."""
         similarity: dict[int, float] = defaultdict(float)
-        for f, weight in self._vector(found).items():
-            for index, other in self._postings.get(f, ()):
+        for feature, weight in self._vector(found).items():
+            start, end = self._start[feature], self._start[feature + 1]
+            for index, other in zip(self._example[start:end], self._weight[start:end], strict=True):
                 similarity[index] += weight * other
         nearest = heapq.nlargest(NEAREST * 24, similarity.items(), key=itemgetter(1))
         return [self._rank(nearest, column) for column in range(columns)]

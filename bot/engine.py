@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-
-from rapidfuzz import fuzz
+from difflib import SequenceMatcher
 
 from bot import evidence
 from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Goto, Pick, Resume, Text, Unsupported
@@ -20,7 +19,7 @@ from bot.when import parse_when
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 MAX_ANSWER_CHARS = 4000  # kept in the conversation state
 MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram message is at most 4,096)
-LABEL_LIKENESS = 85  # how alike (0-100) typed text and a button's label must be to press it ("Skpi" -> "Skip")
+LABEL_LIKENESS = 0.85  # how alike typed text and a button's label must be to press it ("Skpi" -> "Skip")
 
 
 def step(program: Program, state: ConversationState, event: Event) -> tuple[ConversationState, list[Output]]:
@@ -355,7 +354,7 @@ class _Turn:
                 return index
         if node.ask:
             return None
-        scored = [(fuzz.ratio(label, typed), index) for index, label in enumerate(labels)]
+        scored = [(SequenceMatcher(None, label, typed).ratio(), index) for index, label in enumerate(labels)]
         best = max(scored, default=(0.0, -1))
         return best[1] if best[0] >= LABEL_LIKENESS else None
 

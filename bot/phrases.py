@@ -13,6 +13,7 @@ from bot.words import words
 MAX_GAP = 3  # words a "*" may stand for: wide enough for "is this really stalking", not a whole sentence
 MAX_FORMS = 512  # spelled-out forms of one phrase, so a typo in a pattern cannot blow up the index
 K = TypeVar("K")
+Match = tuple[K, "Phrase", tuple[int, int]]
 _TOKEN = re.compile(r"\(([^()]*)\)|(\*)|([^\s()*]+)")
 
 
@@ -89,14 +90,30 @@ def _read_form(form: tuple[str, ...], read: Reader) -> tuple[str, ...]:
 
 
 class _Node(Generic[K]):
-    """One step of the phrase trie: the words that may come next, and the phrases that end here."""
+    """One step of the phrase trie: the words that may come next, phrases that end with a next word (kept
+    without a node of their own: most forms end in a list of alternatives), and what a gap leads to."""
 
-    __slots__ = ("ends", "gap", "next")
+    __slots__ = ("gap", "last", "next")
 
     def __init__(self) -> None:
-        self.next: dict[str, _Node[K]] = {}
+        self.next: dict[str, _Node[K]] | None = None
+        self.last: dict[str, tuple[tuple[K, Phrase], ...]] | None = None
         self.gap: _Node[K] | None = None
-        self.ends: list[tuple[K, Phrase]] = []
+
+    def child(self, word: str) -> _Node[K]:
+        """Return the node after a word, making it if needed."""
+        if self.next is None:
+            self.next = {}
+        found = self.next.get(word)
+        if found is None:
+            found = self.next[word] = _Node()
+        return found
+
+    def end(self, word: str, end: tuple[K, Phrase]) -> None:
+        """Record a phrase that ends with this word after this node."""
+        if self.last is None:
+            self.last = {}
+        self.last[word] = (*self.last.get(word, ()), end)
 
 
 class PhraseIndex(Generic[K]):
@@ -105,38 +122,34 @@ class PhraseIndex(Generic[K]):
     def __init__(self, phrases: Iterable[tuple[K, Phrase]]) -> None:
         self._root: _Node[K] = _Node()
         for key, phrase in phrases:
+            end = (key, phrase)  # one tuple shared by every form: forms run to tens of thousands
             for form in phrase.forms:
                 node = self._root
-                for word in form:
+                for word in form[:-1]:
                     if word == "*":
                         node.gap = node.gap or _Node()
                         node = node.gap
                     else:
-                        node = node.next.setdefault(word, _Node())
-                node.ends.append((key, phrase))
+                        node = node.child(word)
+                node.end(form[-1], end)
 
     def find(self, said: tuple[str, ...]) -> list[tuple[K, Phrase, tuple[int, int]]]:
         """Return every phrase that matches, with its first match (start, end), in order of where it starts."""
-        found: dict[int, tuple[K, Phrase, tuple[int, int]]] = {}
+        found: dict[int, Match[K]] = {}
         for start in range(len(said)):
-            if said[start] in self._root.next:
-                self._walk(self._root.next[said[start]], said, start, start + 1, found)
+            self._step(self._root, said, start, start, found)
         return list(found.values())
 
-    def _walk(
-        self,
-        node: _Node[K],
-        said: tuple[str, ...],
-        start: int,
-        at: int,
-        found: dict[int, tuple[K, Phrase, tuple[int, int]]],
-    ) -> None:
-        for key, phrase in node.ends:
-            if id(phrase) not in found and (not phrase.whole or (start == 0 and at == len(said))):
-                found[id(phrase)] = (key, phrase, (start, at))
-        if at < len(said) and said[at] in node.next:
-            self._walk(node.next[said[at]], said, start, at + 1, found)
-        if node.gap is not None:
+    def _step(self, node: _Node[K], said: tuple[str, ...], start: int, at: int, found: dict[int, Match[K]]) -> None:
+        """Follow the word at ``at`` from this node: a phrase may end with it, or go on after it."""
+        if at >= len(said):
+            return
+        word = said[at]
+        for key, phrase in (node.last or {}).get(word, ()):
+            if id(phrase) not in found and (not phrase.whole or (start == 0 and at + 1 == len(said))):
+                found[id(phrase)] = (key, phrase, (start, at + 1))
+        if node.next is not None and word in node.next:
+            self._step(node.next[word], said, start, at + 1, found)
+        if node.gap is not None and at > start:
             for skip in range(MAX_GAP + 1):
-                if at + skip < len(said) and said[at + skip] in node.gap.next:
-                    self._walk(node.gap.next[said[at + skip]], said, start, at + skip + 1, found)
+                self._step(node.gap, said, start, at + skip, found)

@@ -19,7 +19,7 @@ EXAMPLES = [
 
 
 def classifier() -> Classifier:
-    return Classifier((features(words(text)), labels, text) for text, labels in EXAMPLES)
+    return Classifier((words(text), labels, text) for text, labels in EXAMPLES)
 
 
 def test_a_message_takes_the_topic_of_the_examples_most_like_it() -> None:

@@ -82,7 +82,7 @@ def test_unknown_command_says_so_and_keeps_the_place(program: Program) -> None:
 
 
 def test_text_not_understood_says_so_and_offers_the_screen_again(program: Program) -> None:
-    state, outputs = run(program, [Command("start"), Text("banana")])
+    state, outputs = run(program, [Command("start"), Text("zzzz qqq")])
     assert templates(outputs) == ["understand.not_understood"]
     assert labels(outputs)[:2] == ["🆘 I'm in danger now", "Is this stalking?"]
     assert state.node == "menu.main"
