@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from bot.words import words
 
 MAX_GAP = 3  # words a "*" may stand for: wide enough for "is this really stalking", not a whole sentence
-MAX_FORMS = 512  # spelled-out forms of one phrase, so a typo in a pattern cannot blow up the index
+MAX_FORMS = 2048  # spelled-out forms of one phrase, so a typo in a pattern cannot blow up the index
 K = TypeVar("K")
 Match = tuple[K, "Phrase", tuple[int, int]]
 _TOKEN = re.compile(r"\(([^()]*)\)|(\*)|([^\s()*]+)")
