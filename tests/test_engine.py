@@ -288,3 +288,13 @@ def test_coming_back_to_a_screen_does_not_repeat_its_action(program: Program) ->
     assert state.node == "log.export" and effects(outputs) == []
     _, outputs = step(program, state, Choose("log.pattern", 0))  # choosing export again does export again
     assert [e.action for e in effects(outputs)] == ["export"]
+
+
+def test_a_past_danger_in_a_note_saves_it_without_interrupting(program: Program) -> None:
+    state, _ = run(program, [Command("start"), Command("menu")])
+    state, outputs = run(program, [Text("Note an incident"), Text("last week he had a knife at my door")], state)
+    assert not state.node or not state.node.startswith("danger.")
+    assert [o.text for o in outputs if isinstance(o, Effect) and o.action == "save_note"] == [
+        "last week he had a knife at my door"
+    ]
+    assert Command("danger") in [b.event for o in outputs if isinstance(o, Buttons) for b in o.buttons]
