@@ -49,6 +49,12 @@ def _examples(content: Content, held_out: bool) -> Iterator[Diagnostic]:
     problems: list[Diagnostic] = []
     kept = load_examples(content.directory / "understanding" / "heldout", problems) if held_out else []
     yield from problems
+    labels: dict[str, tuple[str | None, str | None]] = {}
+    for example in content.lexicon.examples:
+        text = " ".join(example.text.casefold().split())
+        label = (example.intent, example.danger)
+        if labels.setdefault(text, label) != label:
+            yield Diagnostic(example.source, "DUPLICATE_ID", f"'{example.text}' is labelled differently elsewhere")
     for example in (*content.lexicon.examples, *kept):
         if example.intent is not None and example.intent not in content.lexicon.intents:
             yield Diagnostic(example.source, "UNKNOWN_INTENT", f"'{example.intent}' is not an intent in intents.yaml")

@@ -29,6 +29,8 @@ KEYWORD = 0.15  # weight a one-word phrase adds to its intent's similarity score
 SURE = 0.21  # a similarity taken as the answer; below it, "Did you mean" (cross-validated: 0.4 points of
 # accuracy traded for asking when a message is only loosely like any example)
 MARGIN = 0.0
+SURE_SHORT = 0.5
+SHORT = 2  # words
 CLEARLY = 0.35  # a similarity this high beats a weak intent's phrase ("not in danger, just scared all the time")
 GUESS = 0.12  # scores worth offering as "Did you mean" (below SURE)
 MAX_GUESSES = 3
@@ -88,7 +90,11 @@ class Understanding:
         counts.update(w for key in lexicon.say_as for w in key)
         raw = [lexicon.read(words(e.text)) for e in lexicon.examples]
         seen: Counter[str] = Counter(w for said in raw for w in set(said))
-        counts.update({w: n for w, n in seen.items() if n > 2})  # a rarer word may be a misspelling
+        # Words of the examples are known too, unless rare (it may be a misspelling) or a misspelling of a
+        # word the phrases use ("harrasment" is common in the examples, and still means "harassment").
+        written = Speller(w for w, _ in counts.most_common())
+        self._speller = written
+        counts.update({w: n for w, n in seen.items() if n > 2 and self._correct(w) == w})
         self._speller = Speller(w for w, _ in counts.most_common())
         self.correct = lru_cache(maxsize=8192)(self._correct)
         self.normalise_label = lru_cache(maxsize=1024)(self.normalise)  # button labels: few, read every turn
@@ -155,6 +161,7 @@ class Understanding:
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
             because.append("a car is mentioned, so: followed while driving")
         clauses = [c for part in _CLAUSE.split(text) if (c := self.normalise(part))]
+        self._short = len(said) <= SHORT
         intent, guesses = self._intent(clauses, intents, because)
         slots = self._slots(sentences, because)
         return Reading(
@@ -225,7 +232,7 @@ class Understanding:
         covered = {i for name in ("past", "hypothetical") for _, _, span in found[name] for i in range(*span)}
 
         def now(name: str) -> bool:
-            return any(not covered & set(range(*span)) for _, _, span in found[name])
+            return any(not set(range(*span)) <= covered for _, _, span in found[name])
 
         if found["hypothetical"] and not now("present"):
             return found["hypothetical"][0][1]
@@ -236,41 +243,54 @@ class Understanding:
     def _intent(
         self, clauses: list[tuple[str, ...]], scores: list[Score], because: list[str]
     ) -> tuple[Topic | None, tuple[str, ...]]:
-        """Take the phrase asked first (a narrower intent over a broader one), else the most similar examples.
-
-        A phrase of one word is a keyword: it adds weight to its intent's similarity instead of deciding.
-        """
-        hits = [
-            (c, topic, phrase, span)
-            for c, clause in enumerate(clauses)
-            for topic, phrase, span in self._intents.find(clause)
-        ]
-        keywords = {topic.name for _, topic, phrase, _ in hits if phrase.keyword}
-        hits = [h for h in hits if not h[2].keyword]
-        beaten = {name for _, topic, _, _ in hits for name in topic.over}
-        hits = [h for h in hits if h[1].name not in beaten] or hits
-        if hits:
-            _, topic, phrase, _ = min(hits, key=lambda h: (h[0], h[3][0] - h[3][1], h[3][0]))
-            because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
-            return topic, ()
+        """Take the first clause a phrase matches (a narrower intent over a broader one, then the longest
+        phrase); else the most similar examples. A one-word phrase is a keyword: it weighs, not decides,
+        unless it names an intent narrower than a phrase in its clause ("report it anonymously")."""
+        keywords: set[str] = set()
+        for clause in clauses:
+            found = self._intents.find(clause)
+            keywords |= {topic.name for topic, phrase, _ in found if phrase.keyword}
+            chosen = self._in_clause(found)
+            if chosen is not None:
+                topic, phrase = chosen
+                because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
+                return topic, ()
         if keywords:
             because.append(f"keywords for: {', '.join(sorted(keywords))}")
             scores = _boosted(scores, keywords)
+        # A weak intent is taken when it is most of what was said ("I'm not in danger"), or nothing is clearer.
         weak = [h for clause in clauses for h in self._weak.find(clause)]
-        if weak and (not scores or scores[0].score < CLEARLY):
+        mostly = any((h[2][1] - h[2][0]) * 2 >= len(c) for c in clauses for h in self._weak.find(c))
+        if weak and (mostly or not scores or scores[0].score < CLEARLY):
             topic, phrase, _ = weak[0]
             because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
             return topic, ()
-        return self._by_similarity(scores, because)
+        return self._by_similarity(scores, keywords, because)
 
-    def _by_similarity(self, scores: list[Score], because: list[str]) -> tuple[Topic | None, tuple[str, ...]]:
+    @staticmethod
+    def _in_clause(found: list[tuple[Topic, Phrase, tuple[int, int]]]) -> tuple[Topic, Phrase] | None:
+        beaten = {name for topic, _, _ in found for name in topic.over}
+        phrases = [h for h in found if not h[1].keyword and h[0].name not in beaten]
+        if phrases:
+            topic, phrase, _ = min(phrases, key=lambda h: (h[2][0] - h[2][1], h[2][0]))
+            return topic, phrase
+        broader = {topic.name for topic, phrase, _ in found if not phrase.keyword}
+        narrower = [(topic, phrase) for topic, phrase, _ in found if phrase.keyword and set(topic.over) & broader]
+        return narrower[0] if narrower else None
+
+    def _by_similarity(
+        self, scores: list[Score], keywords: set[str], because: list[str]
+    ) -> tuple[Topic | None, tuple[str, ...]]:
         if not scores or scores[0].score < GUESS:
             because.append("no intent: nothing close enough")
             return None, ()
         best, runner = scores[0], scores[1] if len(scores) > 1 else None
         shown = ", ".join(f"{s.topic} {s.score:.2f}" for s in scores[:3])
-        sure = best.score >= SURE and (runner is None or best.score - runner.score >= MARGIN)
-        if sure and not self.lexicon.intents[best.topic].phrase_only:
+        # A message of a word or two is like many examples by chance: taken on likeness only when very like one.
+        bar = SURE_SHORT if self._short else SURE
+        sure = best.score >= bar and (runner is None or best.score - runner.score >= MARGIN)
+        clue = best.topic in keywords  # an action done at once needs more than likeness: one of its words too
+        if sure and (clue or not self.lexicon.intents[best.topic].phrase_only):
             because.append(f"intent: {best.topic}, by similarity ({shown}; closest example: '{best.example}')")
             return self.lexicon.intents[best.topic], ()
         guesses = tuple(s.topic for s in scores[:MAX_GUESSES] if s.score >= GUESS)

@@ -26,12 +26,12 @@ async def test_cannot_speak_typed_goes_straight_to_the_silent_solution(running: 
 
 async def test_a_did_you_mean_button_goes_where_it_says(running: Running) -> None:
     await say(running, ALICE, "/menu")
-    reply = await say(running, ALICE, "what now")
+    reply = await say(running, ALICE, "any advice")
     assert reply.startswith("I'm not sure I understood.")
     labels = [label for label, _ in running.fake.buttons(running.fake.sent(ALICE)[-1])]
     assert labels[-2:] == ["Main menu", "🆘 In danger now"] and len(labels) >= 3
-    reply = await press(running, ALICE, "Ways to report")
-    assert reply.startswith("Here are your options.")
+    reply = await press(running, ALICE, "Staying safe day to day")
+    assert reply.startswith("Here are some things that can help keep you safer.")
 
 
 async def test_danger_with_a_question_offers_the_question_too(running: Running) -> None:
