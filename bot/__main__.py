@@ -10,12 +10,15 @@ import sys
 from collections.abc import Sequence
 
 from bot.diagnostics import InvalidFlows
+from bot.fatal import Exit, classify
 from bot.graph import write_diagrams
-from bot.logs import setup_logging
+from bot.logs import redact, setup_logging
 from bot.program import Program, check, load_program
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
 from bot.terminal import run_terminal
+
+log = logging.getLogger("bot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,9 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        print(f"Configuration problem: {error}", file=sys.stderr)
-        return 2
-    setup_logging(settings.log_level, [settings.telegram_token or "", settings.webhook_secret or ""])
+        print(f"error: configuration: {error}", file=sys.stderr)
+        return Exit.CONFIG
+    setup_logging(settings.log_level, secrets_of(settings))
     if args.command == "check":
         return check_command(settings)
     if args.command == "graph":
@@ -80,9 +83,24 @@ def run_command(settings: Settings) -> int:
         print("The bot will not start: the flows have problems.", file=sys.stderr)
         for problem in error.diagnostics:
             print(problem, file=sys.stderr)
-        return 1
+        return Exit.FLOWS
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
+    except Exception as error:
+        return fail(error, settings)
+
+
+def fail(error: BaseException, settings: Settings) -> int:
+    """Print one line saying why the process cannot work (the traceback only at DEBUG); return its status."""
+    fatal = classify(error)
+    log.debug("the traceback of the error below", exc_info=error)
+    print(f"error: {redact(fatal.reason, secrets_of(settings))}", file=sys.stderr)
+    return int(fatal.code)
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Return the settings that must never appear in output."""
+    return [s for s in (settings.telegram_token, settings.webhook_secret, settings.master_key) if s]
 
 
 async def _run_terminal(settings: Settings, program: Program) -> int:
@@ -99,7 +117,7 @@ async def _run_telegram(settings: Settings, program: Program) -> int:
     from bot.tg.runner import serve
 
     mode = "webhook" if settings.webhook_url else "long polling"
-    logging.getLogger(__name__).info("starting on Telegram (%s)", mode)
+    log.info("starting on Telegram (%s)", mode)
     await serve(TelegramBot(settings, program).build(), settings)
     return 0
 

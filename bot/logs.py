@@ -5,20 +5,24 @@ from __future__ import annotations
 import logging
 
 
-class RedactSecrets(logging.Filter):
-    """Replace any configured secret in a log record's message with ***."""
+def redact(text: str, secrets: list[str]) -> str:
+    """Replace every secret in the text with ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
+
+class RedactingFormatter(logging.Formatter):
+    """Format a record, traceback included, then mask every configured secret in the result."""
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
         self.secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the formatted record with secrets masked."""
+        return redact(super().format(record), self.secrets)
 
 
 QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiosqlite")
@@ -27,8 +31,7 @@ QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "a
 def setup_logging(level: str, secrets: list[str]) -> logging.Handler:
     """Add a redacting handler to the root logger; libraries that would log URLs or updates stay quiet."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)

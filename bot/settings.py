@@ -31,6 +31,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     master_key: str | None = None
+    conflict_limit: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +49,7 @@ class Settings:
         port = env.get("TELEGRAM_WEBHOOK_PORT") or "8443"
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise SettingsError(f"TELEGRAM_WEBHOOK_PORT must be a port number, not {port!r}")
+        conflict_limit = _seconds(env, "BOT_CONFLICT_EXIT_AFTER", "300")
         return cls(
             data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
             flows_dir=Path(env.get("BOT_FLOWS_DIR") or PROJECT_ROOT / "flows"),
@@ -60,4 +62,17 @@ class Settings:
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(port),
             master_key=env.get("BOT_MASTER_KEY") or None,
+            conflict_limit=conflict_limit,
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
+    """Return a duration in seconds from the environment, refusing anything but a positive number."""
+    text = env.get(name) or default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds, not {text!r}")
+    return value

@@ -31,6 +31,8 @@ class Fault:
     times: int
     status: int
     retry_after: int | None = None
+    body: bytes | None = None  # sent as it is (an HTML page, broken JSON) instead of a Bot API error
+    content_type: str = "text/html"
 
 
 @dataclass
@@ -174,9 +176,17 @@ class FakeTelegram:
         """Wait until the bot has acknowledged every update (asked for updates past the last one)."""
         await self.wait_for(lambda: not self.updates, timeout)
 
-    def fail_next(self, method: str, times: int = 1, status: int = 429, retry_after: int | None = 1) -> None:
-        """Make the next calls of a method fail."""
-        self.faults[method] = Fault(times, status, retry_after)
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        status: int = 429,
+        retry_after: int | None = 1,
+        body: bytes | None = None,
+        content_type: str = "text/html",
+    ) -> None:
+        """Make the next calls of a method fail: a Bot API error, or any status with a body of your choosing."""
+        self.faults[method] = Fault(times, status, retry_after, body, content_type)
 
     # The API --------------------------------------------------------------------
 
@@ -189,6 +199,8 @@ class FakeTelegram:
         fault = self.faults.get(method)
         if fault and fault.times > 0:
             fault.times -= 1
+            if fault.body is not None:
+                return web.Response(status=fault.status, body=fault.body, content_type=fault.content_type)
             return _error(
                 fault.status,
                 "Too Many Requests" if fault.status == 429 else "Error",

@@ -26,6 +26,7 @@ from telegram.ext import (
 from bot.callback_data import CallbackCodec
 from bot.events import Attachment, Event, Unsupported, parse_text
 from bot.evidence import EvidenceUnavailable
+from bot.fatal import Exit, Fatal
 from bot.flood import FloodGuard, Verdict
 from bot.outputs import Document, Output, PlatformAction
 from bot.program import Program
@@ -68,6 +69,7 @@ class TelegramBot:
         self.retry_delay = retry_delay
         self.overall_max_rate = overall_max_rate  # Telegram's limit: about 30 messages a second (0: none)
         self._service: ChatService | None = None
+        self._requests = (AiohttpRequest(), AiohttpRequest(pool_size=1))
 
     @property
     def service(self) -> ChatService:
@@ -85,8 +87,8 @@ class TelegramBot:
         builder = (
             ApplicationBuilder()
             .token(self.settings.telegram_token or "")
-            .request(AiohttpRequest())
-            .get_updates_request(AiohttpRequest(pool_size=1))
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
             .rate_limiter(AIORateLimiter(overall_max_rate=self.overall_max_rate, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor())
             .post_init(self._post_init)
@@ -109,9 +111,15 @@ class TelegramBot:
         flow_commands = sorted(self.program.commands, key=lambda name: (name in PRIVACY_COMMANDS, name != "note"))
         names = [*MENU_COMMANDS, *flow_commands, *(c for c in PRIVACY_COMMANDS if c not in self.program.commands)]
         commands = [BotCommand(name, self.text(f"command.{name}")) for name in names]
-        await app.bot.set_my_commands(commands)
+        try:
+            await app.bot.set_my_commands(commands)
+        except TelegramError as error:
+            raise Fatal(Exit.REFUSED, f"Telegram refused setMyCommands ({type(error).__name__}: {error})") from None
 
     async def _post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Close the store and the HTTP sessions (also after a start that failed half-way)."""
+        for request in self._requests:
+            await request.shutdown()
         if self._service is not None:
             await self._service.close()
             self._service = None
