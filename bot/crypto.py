@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.fatal import KeyProblem
 from bot.identity import load_or_create_secret
 
 MASTER_KEY_FILE = "master.key"
@@ -32,9 +33,9 @@ def load_master_key(data_dir: os.PathLike[str] | str, from_env: str | None = Non
         try:
             key = base64.b64decode(from_env, validate=True)
         except (binascii.Error, ValueError):
-            raise ValueError("BOT_MASTER_KEY must be base64 of 32 random bytes") from None
+            raise KeyProblem("BOT_MASTER_KEY must be base64 of 32 random bytes") from None
         if len(key) != 32:
-            raise ValueError("BOT_MASTER_KEY must be base64 of 32 random bytes")
+            raise KeyProblem("BOT_MASTER_KEY must be base64 of 32 random bytes")
         return key
     return load_or_create_secret(Path(data_dir), MASTER_KEY_FILE, size=32)
 

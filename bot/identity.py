@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from bot.fatal import KeyProblem
+
 SECRET_FILE = "identity.key"
 
 
@@ -20,7 +22,7 @@ def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE, size: int = 3
     except FileExistsError:
         secret = path.read_bytes()
         if len(secret) < 16:
-            raise ValueError(f"{path} is too short to be a secret key; restore it from backup") from None
+            raise KeyProblem(f"{path} is too short to be a secret key; restore it from backup") from None
         return secret
     with os.fdopen(descriptor, "wb") as file:
         secret = secrets.token_bytes(size)

@@ -50,6 +50,7 @@ class FakeTelegram:
     _next_message: int = 1000
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition | None = None
+    _wakers: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
     def base_url(self) -> str:
@@ -187,6 +188,13 @@ class FakeTelegram:
     ) -> None:
         """Make the next calls of a method fail: a Bot API error, or any status with a body of your choosing."""
         self.faults[method] = Fault(times, status, retry_after, body, content_type)
+        if method == "getUpdates":  # end a long poll in progress, so the fault comes now, not in 10 s
+            self._wakers.add(asyncio.get_running_loop().create_task(self._wake()))
+
+    async def _wake(self) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
 
     # The API --------------------------------------------------------------------
 
