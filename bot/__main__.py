@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from bot.diagnostics import InvalidFlows
 from bot.fatal import Exit, classify
 from bot.graph import write_diagrams
+from bot.keys import rotate
 from bot.logs import redact, setup_logging
 from bot.program import Program, check, load_program
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
+from bot.store import Store
 from bot.terminal import run_terminal
 
 log = logging.getLogger("bot")
@@ -28,9 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph"],
-        help="run the bot (the default), check the flows and content, or draw the flows into docs/flows/",
+        choices=["run", "check", "graph", "keys"],
+        help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
+        "or 'keys rotate': re-wrap every data key under a new master key (stop the bot first)",
     )
+    parser.add_argument("action", nargs="?", choices=["rotate"], help="with keys: rotate")
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
@@ -43,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
+    if args.command == "keys":
+        if args.action != "rotate":
+            parser.error("keys needs an action: python -m bot keys rotate")
+        return keys_command(settings)
     return run_command(settings)
 
 
@@ -70,6 +78,23 @@ def graph_command(settings: Settings) -> int:
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
         print(path)
     return 0
+
+
+def keys_command(settings: Settings) -> int:
+    """Rotate the master key in one transaction, saying what was done, or why not."""
+
+    async def rotate_keys() -> str:
+        store = await Store.open(settings.data_dir)
+        try:
+            return await rotate(settings, store)
+        finally:
+            await store.close()
+
+    try:
+        print(asyncio.run(rotate_keys()))
+    except Exception as error:
+        return fail(error, settings)
+    return Exit.OK
 
 
 def run_command(settings: Settings) -> int:
@@ -100,7 +125,8 @@ def fail(error: BaseException, settings: Settings) -> int:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Return the settings that must never appear in output."""
-    return [s for s in (settings.telegram_token, settings.webhook_secret, settings.master_key) if s]
+    values = (settings.telegram_token, settings.webhook_secret, settings.master_key, settings.new_master_key)
+    return [s for s in values if s]
 
 
 async def _run_terminal(settings: Settings, program: Program) -> int:
