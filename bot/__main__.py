@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import health
 from bot.diagnostics import InvalidFlows
 from bot.fatal import Exit, classify
 from bot.graph import write_diagrams
@@ -30,9 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph", "keys"],
+        choices=["run", "check", "graph", "keys", "health"],
         help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
-        "or 'keys rotate': re-wrap every data key under a new master key (stop the bot first)",
+        "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
+        "or health: exit 0 only if the running bot polled recently (or its webhook server answers)",
     )
     parser.add_argument("action", nargs="?", choices=["rotate"], help="with keys: rotate")
     args = parser.parse_args(argv)
@@ -47,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
+    if args.command == "health":
+        working, line = health.check(settings)
+        print(line, file=sys.stdout if working else sys.stderr)
+        return Exit.OK if working else Exit.UNHEALTHY
     if args.command == "keys":
         if args.action != "rotate":
             parser.error("keys needs an action: python -m bot keys rotate")

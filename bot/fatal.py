@@ -23,6 +23,7 @@ class Exit(IntEnum):
     CONFLICT = 10  # another instance kept polling with this token
     INTERRUPTED = 130  # stopped with Ctrl-C before it had started
     INTERNAL = 70  # a defect: anything else (EX_SOFTWARE)
+    UNHEALTHY = 1  # python -m bot health: not working (the same number as FLOWS, for another command)
 
 
 class Fatal(Exception):

@@ -34,6 +34,7 @@ class Settings:
     keys_dir: Path = Path("data")
     new_master_key: str | None = None
     conflict_limit: float = 300.0
+    health_max_age: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +69,7 @@ class Settings:
             keys_dir=Path(env.get("BOT_KEYS_DIR") or data_dir),
             new_master_key=env.get("BOT_NEW_MASTER_KEY") or None,
             conflict_limit=conflict_limit,
+            health_max_age=_seconds(env, "BOT_HEALTH_MAX_AGE", "60"),
         )
 
 

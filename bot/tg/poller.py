@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -29,6 +28,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter
 from telegram.ext import Application
 
 from bot.fatal import Exit, Fatal
+from bot.health import Heartbeat
 
 log = logging.getLogger(__name__)
 FIRST_BACKOFF = 0.5
@@ -46,14 +46,14 @@ class AcknowledgingPoller:
         timeout: int = 10,
         conflict_limit: float = CONFLICT_LIMIT,
         first_backoff: float = FIRST_BACKOFF,
-        heartbeat: Callable[[], None] | None = None,
+        heartbeat: Heartbeat | None = None,
     ) -> None:
         self.app = app
         self.allowed_updates = allowed_updates
         self.timeout = timeout
         self.conflict_limit = conflict_limit
         self.first_backoff = first_backoff
-        self.heartbeat = heartbeat or (lambda: None)
+        self.heartbeat = heartbeat
         self.offset = 0
         self.unparseable = 0  # updates acknowledged without being handled
         self.task: asyncio.Task[None] | None = None
@@ -71,6 +71,9 @@ class AcknowledgingPoller:
     async def stop(self) -> None:
         """Stop: a long poll in progress is abandoned; a batch being handled is finished first."""
         self._stopping.set()
+        if self.heartbeat is not None:
+            with contextlib.suppress(OSError):
+                self.heartbeat.stop()
         if self.task is None:
             return
         if self._fetching:
@@ -164,7 +167,11 @@ class AcknowledgingPoller:
         if self._failing is not None:
             log.info("polling works again (after %s)", self._failing)
         self._failing, self._conflict_since, self._backoff = None, None, self.first_backoff
-        self.heartbeat()
+        if self.heartbeat is not None:
+            try:
+                self.heartbeat.beat()
+            except OSError as error:  # the health check will say so; polling itself works
+                log.warning("cannot write the heartbeat: %s", error.strerror)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -12,6 +12,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.fatal import Exit, Fatal, classify
+from bot.health import Heartbeat
 from bot.settings import Settings
 from bot.tg.app import ALLOWED_UPDATES, webhook_path
 from bot.tg.poller import FIRST_BACKOFF, AcknowledgingPoller
@@ -57,7 +58,12 @@ async def _receive(app: Application, settings: Settings, poll_timeout: int, firs
         return
     await app.start()
     poller = AcknowledgingPoller(
-        app, ALLOWED_UPDATES, poll_timeout, conflict_limit=settings.conflict_limit, first_backoff=first_backoff
+        app,
+        ALLOWED_UPDATES,
+        poll_timeout,
+        conflict_limit=settings.conflict_limit,
+        first_backoff=first_backoff,
+        heartbeat=Heartbeat(settings.data_dir),
     )
     app.bot_data[POLLER] = poller
     await poller.start()
