@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from typing import Any
 
 
 def redact(text: str, secrets: list[str]) -> str:
@@ -25,7 +28,7 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self.secrets)
 
 
-QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "apscheduler", "tornado", "aiosqlite", "aiohttp")
+QUIET_LIBRARIES = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "aiohttp")
 
 
 class WithholdLibraryData(logging.Filter):
@@ -60,3 +63,31 @@ def setup_logging(level: str, secrets: list[str]) -> logging.Handler:
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     return handler
+
+
+class OsErrorLimiter:
+    """An event loop exception handler that logs repeated OS errors (out of file descriptors) once a minute.
+
+    asyncio retries a failed accept() every second and logs each failure with its traceback; a process out
+    of file descriptors would fill the disk with them. Other errors go to the loop's default handler.
+    """
+
+    def __init__(self, interval: float = 60.0) -> None:
+        self.interval = interval
+        self.unlogged = 0
+        self._logged_at: float | None = None
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """Log this OS error if none was logged in the last interval, else count it."""
+        error = context.get("exception")
+        if not isinstance(error, OSError):
+            loop.default_exception_handler(context)
+            return
+        self.unlogged += 1
+        now = time.monotonic()
+        if self._logged_at is None or now - self._logged_at >= self.interval:
+            logging.getLogger("bot.loop").error(
+                "OS error in the event loop: %s (%s); %d since the last such line, next in %.0f s at the earliest",
+                type(error).__name__, error.strerror, self.unlogged, self.interval,
+            )  # fmt: skip
+            self.unlogged, self._logged_at = 0, now

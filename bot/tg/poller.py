@@ -23,7 +23,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter
 from telegram.ext import Application
 
@@ -130,19 +130,10 @@ class AcknowledgingPoller:
             self.offset = max(ids) + 1
 
     def _parse(self, raw: dict[str, Any]) -> Update | None:
-        try:
-            return Update.de_json(raw, self.app.bot)
-        except Exception as error:
+        update = parse_update(raw, self.app.bot)
+        if update is None:
             self.unparseable += 1
-            kind = next((k for k in raw if k != "update_id"), "none")
-            log.error(
-                "update %s (%s) could not be parsed (%s); acknowledged without handling it; %d so far",
-                raw.get("update_id") if isinstance(raw.get("update_id"), int) else "?",
-                kind if kind.isidentifier() and len(kind) <= 40 else "unknown",
-                type(error).__name__,
-                self.unparseable,
-            )
-            return None
+        return update
 
     async def _conflict(self) -> None:
         """Another instance polls with this token: wait for it to stop, for at most conflict_limit seconds."""
@@ -176,3 +167,19 @@ class AcknowledgingPoller:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
+
+
+def parse_update(raw: dict[str, Any], bot: Bot) -> Update | None:
+    """Return the update, or None (logging only its update_id and kind) if python-telegram-bot cannot parse it."""
+    try:
+        return Update.de_json(raw, bot)
+    except Exception as error:
+        update_id = raw.get("update_id")
+        kind = next((k for k in raw if k != "update_id"), "none")
+        log.error(
+            "update %s (%s) could not be parsed (%s); acknowledged without handling it",
+            update_id if isinstance(update_id, int) else "?",
+            kind if kind.isidentifier() and len(kind) <= 40 else "unknown",
+            type(error).__name__,
+        )
+        return None

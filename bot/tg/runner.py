@@ -13,11 +13,14 @@ from telegram.ext import Application
 
 from bot.fatal import Exit, Fatal, classify
 from bot.health import Heartbeat
+from bot.logs import OsErrorLimiter
 from bot.settings import Settings
 from bot.tg.app import ALLOWED_UPDATES, webhook_path
 from bot.tg.poller import FIRST_BACKOFF, AcknowledgingPoller
+from bot.tg.webhook import MAX_IN_HAND, WebhookServer
 
 POLLER = "acknowledging_poller"  # where the poller is kept in app.bot_data, so stop() can find it
+WEBHOOK = "webhook_server"  # and the webhook server
 log = logging.getLogger(__name__)
 
 
@@ -44,17 +47,17 @@ async def start(
 
 
 async def _receive(app: Application, settings: Settings, poll_timeout: int, first_backoff: float) -> None:  # type: ignore[type-arg]
-    assert app.updater is not None
     if settings.webhook_url:
-        await app.updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=webhook_path(settings),
-            webhook_url=settings.webhook_url,
+        server = WebhookServer(app, settings, webhook_path(settings))
+        app.bot_data[WEBHOOK] = server
+        await server.start()
+        await app.start()
+        await app.bot.set_webhook(
+            settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
+            max_connections=MAX_IN_HAND,
         )
-        await app.start()
         return
     await app.start()
     poller = AcknowledgingPoller(
@@ -71,12 +74,12 @@ async def _receive(app: Application, settings: Settings, poll_timeout: int, firs
 
 async def stop(app: Application) -> None:  # type: ignore[type-arg]
     """Stop receiving, finish what is in hand, and close the store (post_shutdown), whatever fails on the way."""
-    poller = app.bot_data.pop(POLLER, None)
+    poller, server = app.bot_data.pop(POLLER, None), app.bot_data.pop(WEBHOOK, None)
     steps: list[Awaitable[None]] = []
     if isinstance(poller, AcknowledgingPoller):
         steps.append(poller.stop())
-    if app.updater is not None and app.updater.running:
-        steps.append(app.updater.stop())
+    if isinstance(server, WebhookServer):
+        steps.append(server.stop())
     if app.running:
         steps.append(app.stop())
     steps.append(app.shutdown())
@@ -93,6 +96,7 @@ async def serve(app: Application, settings: Settings) -> None:  # type: ignore[t
     """Run until SIGINT or SIGTERM (one is enough), or until receiving fails for good (raises Fatal)."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(OsErrorLimiter())
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stopping.set)
