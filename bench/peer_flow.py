@@ -37,7 +37,7 @@ FLOW: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         (("A partner or ex-partner", "r3"), ("Someone else I know", "r3"), ("A stranger", "r3")),
     ),
     "r3": ("Which would suit you? " + LOREM, (("Women's helpline", "card"), ("Men's helpline", "card"))),
-    "card": ("Helpline\nPhone: 0000 000 0000\nOpen: every day\n\n" + LOREM * 2, (("Main menu", "menu"),)),
+    "card": ("Helpline\nPhone: (its number)\nOpen: (its hours)\n\n" + LOREM * 2, (("Main menu", "menu"),)),
 }
 
 
