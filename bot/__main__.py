@@ -1,4 +1,4 @@
-"""Command line: run the bot, check the flows, or draw them."""
+"""Command line: run the bot, check the flows, draw them, explain a message, check health, rotate keys."""
 
 from __future__ import annotations
 
@@ -31,12 +31,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph", "keys", "health"],
+        choices=["run", "check", "graph", "explain", "keys", "health"],
         help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
+        'explain how a typed message is understood: explain "TEXT", '
         "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
         "or health: exit 0 only if the running bot polled recently (or its webhook server answers)",
     )
-    parser.add_argument("action", nargs="?", choices=["rotate"], help="with keys: rotate")
+    parser.add_argument("words", nargs="*", help="with explain: the message; with keys: rotate")
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
@@ -49,12 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
+    if args.command == "explain":
+        return explain_command(settings, " ".join(args.words))
     if args.command == "health":
         working, line = health.check(settings)
         print(line, file=sys.stdout if working else sys.stderr)
         return Exit.OK if working else Exit.UNHEALTHY
     if args.command == "keys":
-        if args.action != "rotate":
+        if args.words != ["rotate"]:
             parser.error("keys needs an action: python -m bot keys rotate")
         return keys_command(settings)
     return run_command(settings)
@@ -101,6 +104,26 @@ def keys_command(settings: Settings) -> int:
     except Exception as error:
         return fail(error, settings)
     return Exit.OK
+
+
+def explain_command(settings: Settings, text: str) -> int:
+    """Print how a typed message is understood: the decision, then what matched and where it is written."""
+    program, problems = check(settings.flows_dir, settings.content_dir)
+    if problems:
+        return check_command(settings)
+    reading = program.understanding.read(text)
+    if reading.danger:
+        decision = f"danger now ({reading.danger}) -> {reading.danger_go or program.flows.flows['danger'].start_node}"
+    elif reading.go:
+        decision = f"intent {reading.intent} -> {reading.go}"
+    elif reading.guesses:
+        decision = f"unsure: Did you mean {', '.join(reading.guesses)}"
+    else:
+        decision = "not understood: the screen's options are offered again"
+    print(decision)
+    for line in reading.because:
+        print(f"  {line}")
+    return 0
 
 
 def run_command(settings: Settings) -> int:

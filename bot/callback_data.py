@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.events import Choose, Command, Pick
+from bot.events import Choose, Command, Goto, Pick
 from bot.flow_model import Node
 from bot.program import Program
 
@@ -28,19 +28,23 @@ class CallbackCodec:
         self._nodes = {node_signature(node): node for node in program.flows.nodes.values()}
         self._signatures = {node.id: signature for signature, node in self._nodes.items()}
 
-    def encode(self, event: Choose | Command | Pick) -> str:
+    def encode(self, event: Choose | Command | Goto | Pick) -> str:
         """Return the payload for a button."""
         if isinstance(event, Command):
             return f"{VERSION}:k:{event.name}"
+        if isinstance(event, Goto):
+            return f"{VERSION}:g:{self._signatures[event.node]}"
         if isinstance(event, Pick):
             return f"{VERSION}:p:{self._signatures[event.node]}:{event.item}"
         return f"{VERSION}:o:{self._signatures[event.node]}:{event.index}"
 
-    def decode(self, data: str | None) -> Choose | Command | Pick:
+    def decode(self, data: str | None) -> Choose | Command | Goto | Pick:
         """Return the event a payload stands for, or STALE when it is old, forged or malformed."""
         parts = (data or "").split(":")
         if len(parts) == 3 and parts[:2] == [VERSION, "k"] and parts[2] in BUTTON_COMMANDS:
             return Command(parts[2])
+        if len(parts) == 3 and parts[:2] == [VERSION, "g"] and parts[2] in self._nodes:
+            return Goto(self._nodes[parts[2]].id)  # the engine checks it is a screen typed text can lead to
         if len(parts) == 4 and parts[:2] == [VERSION, "o"] and parts[3].isdigit():
             node = self._nodes.get(parts[2])
             index = int(parts[3])

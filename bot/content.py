@@ -1,4 +1,4 @@
-"""Everything the bot says, kept out of code: templates, the helpline directory, emergency words."""
+"""Everything the bot says and knows, kept out of code: templates, the helpline directory, understanding."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from types import MappingProxyType
 
 import yaml
 
-from bot import words
 from bot.diagnostics import Diagnostic
 from bot.flow_model import Source
+from bot.lexicon import Lexicon, load_lexicon
 from bot.templates import TemplateLibrary, UnknownHelpline, load_template_sources
 from bot.yaml_source import YamlReader, read_text
 
@@ -32,6 +32,9 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "system.evidence_kind": {"max_mb": "20"},
     "system.evidence_unavailable": {},
     "system.loop": {},
+    "understand.did_you_mean": {},
+    "understand.not_understood": {},
+    "understand.go_on_to": {"label": "Who can help me"},
     "system.resume": {},
     "system.button_danger": {},
     "system.button_menu": {},
@@ -64,29 +67,21 @@ class Helpline:
 
 
 @dataclass(frozen=True)
-class EmergencyWord:
-    """A phrase that, typed anywhere, goes straight to emergency help."""
-
-    phrase: str
-    words: tuple[str, ...]
-    source: Source
-
-
-@dataclass(frozen=True)
 class Content:
     """The loaded content directory."""
 
     templates: TemplateLibrary
     helplines: Mapping[str, Helpline]
-    emergency_words: tuple[EmergencyWord, ...]
+    lexicon: Lexicon
     directory: Path
 
 
 def load_content(directory: Path) -> tuple[Content, list[Diagnostic]]:
-    """Load templates, helplines and emergency words; return them with every problem found."""
+    """Load templates, helplines and what the bot knows of typed text; return them with every problem found."""
     problems: list[Diagnostic] = []
     helplines = _load_helplines(directory / "helplines.yaml", problems)
-    emergency = _load_emergency_words(directory / "emergency_words.yaml", problems)
+    lexicon, lexicon_problems = load_lexicon(directory / "understanding")
+    problems.extend(lexicon_problems)
     sources, template_problems = load_template_sources(directory / "templates")
     problems.extend(template_problems)
 
@@ -101,7 +96,7 @@ def load_content(directory: Path) -> tuple[Content, list[Diagnostic]]:
         if template_id not in library:
             where = Source(str(directory / "templates"), 1)
             problems.append(Diagnostic(where, "UNKNOWN_TEMPLATE", f"the engine needs template '{template_id}'"))
-    content = Content(library, MappingProxyType(helplines), tuple(emergency), directory)
+    content = Content(library, MappingProxyType(helplines), lexicon, directory)
     return content, problems
 
 
@@ -136,23 +131,5 @@ def _load_helplines(path: Path, problems: list[Diagnostic]) -> dict[str, Helplin
             reader.problem(item, "DUPLICATE_ID", f"helpline '{helpline.id}' is already defined")
             continue
         found[helpline.id] = helpline
-    problems.extend(reader.problems)
-    return found
-
-
-def _load_emergency_words(path: Path, problems: list[Diagnostic]) -> list[EmergencyWord]:
-    reader, items = _load_yaml_list(path)
-    found = []
-    for item in items:
-        phrase = reader.text(item, "an emergency word")
-        if phrase is None:
-            continue
-        phrase_words = words.words(phrase)
-        if not phrase_words or "*" in phrase_words:
-            reader.problem(item, "SCHEMA", f"'{phrase}' should be plain words")
-            continue
-        found.append(EmergencyWord(phrase, phrase_words, reader.source(item)))
-    if not found and not reader.problems:
-        reader.problem(1, "SCHEMA", "there must be at least one emergency word")
     problems.extend(reader.problems)
     return found

@@ -6,18 +6,21 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from bot import evidence, words
-from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Pick, Resume, Text, Unsupported
-from bot.flow_model import PLATFORM_COMMANDS, Node
+from rapidfuzz import fuzz
+
+from bot import evidence
+from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Goto, Pick, Resume, Text, Unsupported
+from bot.flow_model import ANSWER_ACTIONS, PLATFORM_COMMANDS, Node
 from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, LogView, Message, Output, PlatformAction
 from bot.program import Program
 from bot.state import ConversationState
+from bot.understanding import Reading
 from bot.when import parse_when
 
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 MAX_ANSWER_CHARS = 4000  # kept in the conversation state
 MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram message is at most 4,096)
-MAX_INTENT_WORDS = 60
+LABEL_LIKENESS = 85  # how alike (0-100) typed text and a button's label must be to press it ("Skpi" -> "Skip")
 
 
 def step(program: Program, state: ConversationState, event: Event) -> tuple[ConversationState, list[Output]]:
@@ -55,6 +58,8 @@ class _Turn:
         elif isinstance(event, Text):
             self.sent_at = event.sent_at
             self.text(event.text)
+        elif isinstance(event, Goto):
+            self.goto(event.node)
         elif isinstance(event, Pick):
             self.pick(event)
         elif isinstance(event, Attachment):
@@ -138,25 +143,71 @@ class _Turn:
         self.reprompt()
 
     def text(self, text: str) -> None:
-        said = words.words(text)
+        """Press a button whose label was typed; else understand the text: danger first, then the question."""
         current = self.current
-        if self.is_emergency(said):
-            if current is not None and current.ask and current.next and text.strip():
+        if current is not None and (index := self.label_index(current, text)) is not None:
+            self.choose(Choose(current.id, index))
+            return
+        noting = current is not None and current.do in ANSWER_ACTIONS
+        reading = self.program.understanding.read(text, noting)
+        if reading.danger is not None:
+            answering = current is not None and current.ask and current.next and text.strip()
+            if current is not None and current.next and answering:
                 # Keep what they typed; after emergency help, /back carries on from the next step.
                 self.keep_answer(current, text)
                 self.state = replace(self.state, node=current.next)
-            self.go(self.start_of("danger"))
-        elif current is not None and (index := self.label_index(current, said)) is not None:
-            self.choose(Choose(current.id, index))
+            self.go(reading.danger_go or self.start_of("danger"))
+            if not answering:
+                self.offer_too(reading)
         elif current is not None and current.ask:
             self.answer(current, text)
-        elif (flow := self.intent(said)) is not None:
-            self.go(self.start_of(flow))
+        elif reading.go is not None:
+            self.state = self.state.with_slots(self.heard(reading))
+            self.goto(reading.go)
         elif current is None:
             self.enter(self.start_of("start"))
         else:
-            self.say("system.pick_one")
+            self.did_you_mean(reading)
+
+    def goto(self, target: str) -> None:
+        """Follow a typed intent, or a button that offers one."""
+        if target.startswith("/"):
+            self.command(Command(target[1:]))
+        elif target in self.program.flows.nodes and self.program.can_go_to(target):
+            self.go(target)
+        else:
+            self.say("system.stale_button")
             self.reprompt()
+
+    def heard(self, reading: Reading) -> dict[str, str]:
+        """Return the slots a message told (who is doing it), marked as heard so the flow can confirm them."""
+        slots = {k: v for k, v in reading.slots.items() if k in self.program.slots}
+        return {**slots, **{f"{k}_heard": "yes" for k in slots if f"{k}_heard" in self.program.slots}}
+
+    def offer_too(self, reading: Reading) -> None:
+        """On the emergency screen, offer what else the message asked, so an over-cautious match costs one tap."""
+        intent = self.program.content.lexicon.intents.get(reading.intent or "") if reading.by_phrase else None
+        if intent is None or intent.go is None or intent.go.startswith("danger."):
+            return
+        label = self.render("understand.go_on_to", {"label": self.render(intent.label)})
+        for i, output in enumerate(self.outputs):
+            if isinstance(output, Buttons):
+                self.outputs[i] = Buttons((Button(label, _goto_event(intent.go)), *output.buttons))
+        self.state = self.state.with_slots(self.heard(reading))
+
+    def did_you_mean(self, reading: Reading) -> None:
+        """Offer the best guesses as buttons with the menu; with none, say so and offer the screen again."""
+        intents = self.program.content.lexicon.intents
+        guesses = [intents[name] for name in reading.guesses if intents[name].go]
+        if not guesses:
+            self.say("understand.not_understood")
+            self.reprompt()
+            return
+        self.say("understand.did_you_mean")
+        found = [Button(self.render(i.label), _goto_event(i.go or "")) for i in guesses]
+        found.append(Button(self.render("system.button_menu"), Command("menu")))
+        found.append(Button(self.render("system.button_danger"), Command("danger")))
+        self.outputs.append(Buttons(tuple(found)))
 
     def resume(self) -> None:
         if self.current is None:
@@ -291,20 +342,26 @@ class _Turn:
         field = node.variables.get("field") if node.do == "save_answer" else None
         return field is not None and field in self.state.slots.get("answered", "").split(",")
 
-    def is_emergency(self, said: tuple[str, ...]) -> bool:
-        return any(words.matches(e.words, said) for e in self.program.content.emergency_words)
-
-    def intent(self, said: tuple[str, ...]) -> str | None:
-        head = said[:MAX_INTENT_WORDS]
-        return next((i.flow for i in self.program.intents if words.matches(i.words, head)), None)
-
-    def label_index(self, node: Node, said: tuple[str, ...]) -> int | None:
+    def label_index(self, node: Node, text: str) -> int | None:
+        """Return the option whose label was typed: exactly, or (where no free text is awaited) misspelt."""
+        understanding = self.program.understanding
+        said = understanding.normalise(text)
         if not said:
             return None
-        for index, option in enumerate(node.options):
-            if words.words(self.render(option.label)) == said:
+        typed = " ".join(said)
+        labels = [" ".join(understanding.normalise_label(self.render(o.label))) for o in node.options]
+        for index, label in enumerate(labels):
+            if label == typed:
                 return index
-        return None
+        if node.ask:
+            return None
+        scored = [(fuzz.ratio(label, typed), index) for index, label in enumerate(labels)]
+        best = max(scored, default=(0.0, -1))
+        return best[1] if best[0] >= LABEL_LIKENESS else None
+
+
+def _goto_event(target: str) -> Goto | Command:
+    return Command(target[1:]) if target.startswith("/") else Goto(target)
 
 
 def _number(text: str) -> int:

@@ -31,6 +31,13 @@ class Command:
     sent_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Goto:
+    """A "Did you mean" or "Go on to" button: go to a screen that typed text can lead to."""
+
+    node: str
+
+
 OLDER, NEWER = "older", "newer"  # the items of a Pick that page through a list
 
 
@@ -72,7 +79,7 @@ class Unsupported:
     kind: str
 
 
-Event = Text | Choose | Command | Pick | Attachment | Resume | Unsupported
+Event = Text | Choose | Command | Goto | Pick | Attachment | Resume | Unsupported
 
 
 def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:

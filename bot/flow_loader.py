@@ -8,12 +8,11 @@ from types import MappingProxyType
 
 import yaml
 
-from bot import words
 from bot.diagnostics import Diagnostic
-from bot.flow_model import Branch, Case, Flow, FlowSet, Intent, Node, Option, Source
+from bot.flow_model import Branch, Case, Flow, FlowSet, Node, Option, Source
 from bot.yaml_source import YamlReader, read_text
 
-FLOW_KEYS = {"flow", "start", "intents", "commands", "nodes"}
+FLOW_KEYS = {"flow", "start", "commands", "nodes"}
 NODE_KEYS = {"say", "vars", "helplines", "options", "ask", "do", "next", "branch", "end", "show", "pick", "attach"}
 OPTION_KEYS = {"label", "go", "set"}
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -47,6 +46,10 @@ def _load_file(path: Path, reader: YamlReader) -> Flow | None:
         if text is not None and not reader.problems:
             reader.problem(1, "SCHEMA", "the file is empty")
         return None
+    if isinstance(root, yaml.MappingNode) and any(k.value == "intents" for k, _ in root.value):
+        key = next(k for k, _ in root.value if k.value == "intents")
+        reader.problem(key, "SCHEMA", "typed phrases now live in content/understanding/intents.yaml, not in flows")
+        root.value = [(k, v) for k, v in root.value if k.value != "intents"]
     entries = reader.mapping(root, "a flow file", FLOW_KEYS)
     flow_id = _name(reader, entries, "flow", root)
     start = _name(reader, entries, "start", root)
@@ -60,9 +63,8 @@ def _load_file(path: Path, reader: YamlReader) -> Flow | None:
             node = _load_node(reader, flow_id, key, key_node, value)
             if node is not None:
                 nodes[key] = node
-    intents = tuple(_load_intents(reader, flow_id, entries.get("intents")))
     commands = tuple(reader.texts(entries["commands"], "commands")) if "commands" in entries else ()
-    return Flow(flow_id, start, MappingProxyType(nodes), intents, commands, reader.source(root))
+    return Flow(flow_id, start, MappingProxyType(nodes), commands, reader.source(root))
 
 
 def _name(reader: YamlReader, entries: dict[str, yaml.Node], key: str, parent: yaml.Node) -> str | None:
@@ -155,20 +157,6 @@ def _load_branch(reader: YamlReader, flow_id: str, pair: tuple[yaml.Node, yaml.N
         if go:
             cases.append(Case(MappingProxyType(when), qualify(flow_id, go), reader.source(item)))
     return Branch(tuple(cases), otherwise, reader.source(key))
-
-
-def _load_intents(reader: YamlReader, flow_id: str, node: yaml.Node | None) -> list[Intent]:
-    intents = []
-    for item in reader.sequence(node, "'intents'") if node is not None else []:
-        pattern = reader.text(item, "an intent")
-        if pattern is None:
-            continue
-        found = words.words(pattern)
-        if not [w for w in found if w != "*"]:
-            reader.problem(item, "SCHEMA", f"intent '{pattern}' has no words to match")
-            continue
-        intents.append(Intent(pattern, found, flow_id, reader.source(item)))
-    return intents
 
 
 def qualify(flow_id: str, target: str) -> str:

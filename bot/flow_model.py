@@ -122,23 +122,12 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Intent:
-    """Words that, typed as free text, start a flow. ``*`` stands for any words."""
-
-    pattern: str
-    words: tuple[str, ...]
-    flow: str
-    source: Source
-
-
-@dataclass(frozen=True)
 class Flow:
-    """A named set of nodes with a first node, intents and commands that start it."""
+    """A named set of nodes with a first node and commands that start it."""
 
     id: str
     start: str
     nodes: Mapping[str, Node]
-    intents: tuple[Intent, ...]
     commands: tuple[str, ...]
     source: Source
 
@@ -159,11 +148,6 @@ class FlowSet:
         nodes = {node.id: node for flow in self.flows.values() for node in flow.nodes.values()}
         object.__setattr__(self, "flows", MappingProxyType(dict(self.flows)))
         object.__setattr__(self, "nodes", MappingProxyType(nodes))
-
-    def intents(self) -> Iterator[Intent]:
-        """Yield every intent of every flow."""
-        for flow in self.flows.values():
-            yield from flow.intents
 
     def command_flows(self) -> dict[str, str]:
         """Map each flow-declared command to the flow it starts."""

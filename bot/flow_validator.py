@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jinja2
 
-from bot import words
 from bot.content import SYSTEM_TEMPLATES, Content
 from bot.diagnostics import Diagnostic
 from bot.flow_model import (
@@ -37,11 +36,10 @@ def validate(flows: FlowSet, content: Content, flows_dir: Path) -> list[Diagnost
         _required_flows(flows, flows_dir),
         _structure(flows),
         _references(flows, content),
-        _reachability(flows),
+        _reachability(flows, content),
         _automatic_loops(flows),
         _renders(flows, content),
         _log_templates(flows, content),
-        _intents(flows, content),
         _commands(flows, content.templates),
     )
     return sorted(problem for check in checks for problem in check)
@@ -140,16 +138,17 @@ def slot_names(flows: FlowSet) -> frozenset[str]:
     return frozenset(names)
 
 
-def entry_nodes(flows: FlowSet) -> set[str]:
-    """Return the nodes a conversation can start at without a link: required flows, intents, commands."""
+def entry_nodes(flows: FlowSet, content: Content) -> set[str]:
+    """Return the nodes a conversation can start at without a link: required flows, commands, typed intents."""
     entries = {flows.flows[f].start_node for f in REQUIRED_FLOWS if f in flows.flows}
-    entries |= {flow.start_node for flow in flows.flows.values() if flow.intents or flow.commands}
-    return entries
+    entries |= {flow.start_node for flow in flows.flows.values() if flow.commands}
+    topics = [*content.lexicon.intents.values(), *content.lexicon.danger]
+    return entries | {t.go for t in topics if t.go is not None}
 
 
-def _reachability(flows: FlowSet) -> Iterator[Diagnostic]:
+def _reachability(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
     seen: set[str] = set()
-    todo = [n for n in entry_nodes(flows) if n in flows.nodes]
+    todo = [n for n in entry_nodes(flows, content) if n in flows.nodes]
     while todo:
         current = todo.pop()
         if current in seen:
@@ -233,24 +232,6 @@ def _render_check(
             return
         if fmt == "plain" and len(text) > limit:
             yield Diagnostic(where, "TOO_LONG", f"'{template_id}' is {len(text)} characters; keep it under {limit}")
-
-
-def _intents(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
-    seen: dict[tuple[str, ...], str] = {}
-    for intent in flows.intents():
-        for emergency in content.emergency_words:
-            if words.contains(intent.words, emergency.words):
-                yield Diagnostic(
-                    intent.source,
-                    "INTENT_SHADOWS_EMERGENCY",
-                    f"intent '{intent.pattern}' contains the emergency words '{emergency.phrase}', "
-                    "so it would always go to emergency help instead",
-                )
-        if intent.words in seen and seen[intent.words] != intent.flow:
-            yield Diagnostic(
-                intent.source, "DUPLICATE_ID", f"intent '{intent.pattern}' also starts flow '{seen[intent.words]}'"
-            )
-        seen.setdefault(intent.words, intent.flow)
 
 
 def _commands(flows: FlowSet, templates: TemplateLibrary) -> Iterator[Diagnostic]:

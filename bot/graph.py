@@ -65,11 +65,12 @@ def mermaid(program: Program, flow: Flow) -> str:
     outside = sorted(t for t in targets if not t.startswith(f"{flow.id}."))
     lines += [f'  {_id(target)}(["➡ {target}"])' for target in outside]
     lines += [f"  {edge}" for node in flow.nodes.values() for edge in _edges(program, node)]
-    intents = ", ".join(f'"{i.pattern}"' for i in flow.intents) or "none"
+    typed = sorted(n for n, i in program.content.lexicon.intents.items() if i.go and i.go.startswith(f"{flow.id}."))
+    intents = ", ".join(f"`{name}`" for name in typed) or "none"
     commands = ", ".join(f"/{c}" for c in flow.commands) or "none"
     return (
         HEADER.format(flow=flow.id) + f"\n# Flow `{flow.id}`\n\nStarts at `{flow.start}`. "
-        f"Typed phrases that start it: {intents}. Commands: {commands}.\n\n"
+        f"Typed intents that lead into it (content/understanding/intents.yaml): {intents}. Commands: {commands}.\n\n"
         "Every screen outside the `danger` flow also has the 🆘 button; every ending has Main menu.\n\n"
         "```mermaid\n" + "\n".join(lines) + "\n```\n"
     )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.events import Choose, Command, Pick
+from bot.events import Choose, Command, Goto, Pick
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Button:
     """One choice, and the event that pressing it sends."""
 
     label: str
-    event: Choose | Command | Pick
+    event: Choose | Command | Goto | Pick
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import words
 from bot.content import Content, load_content
 from bot.diagnostics import Diagnostic, InvalidFlows
 from bot.flow_loader import load_flows
-from bot.flow_model import FlowSet, Intent
+from bot.flow_model import FlowSet
 from bot.flow_validator import slot_names, validate
+from bot.lexicon_checks import check_lexicon
+from bot.understanding import Understanding
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,16 @@ class Program:
     flows: FlowSet
     content: Content
     slots: frozenset[str]
-    intents: tuple[Intent, ...]
     commands: dict[str, str]
+    understanding: Understanding
 
     def is_emergency(self, text: str) -> bool:
-        """Tell whether typed text holds emergency words (which reach emergency help from anywhere)."""
-        said = words.words(text)
-        return any(words.matches(e.words, said) for e in self.content.emergency_words)
+        """Tell whether typed text describes danger now (which reaches emergency help from anywhere)."""
+        return self.understanding.danger_now(text) is not None
+
+    def can_go_to(self, target: str) -> bool:
+        """Tell whether a "Did you mean" or "Go on to" button may lead to this node."""
+        return any(intent.go == target for intent in self.content.lexicon.intents.values())
 
 
 def check(flows_dir: Path, content_dir: Path) -> tuple[Program, list[Diagnostic]]:
@@ -34,9 +38,10 @@ def check(flows_dir: Path, content_dir: Path) -> tuple[Program, list[Diagnostic]
     flows, flow_problems = load_flows(flows_dir)
     content, content_problems = load_content(content_dir)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir)]
-    # Longer patterns are more specific, so they are tried first.
-    intents = tuple(sorted(flows.intents(), key=lambda i: -len([w for w in i.words if w != "*"])))
-    program = Program(flows, content, slot_names(flows), intents, flows.command_flows())
+    understanding = Understanding(content.lexicon)
+    problems.extend(check_lexicon(content, flows, understanding))
+    slots = slot_names(flows) | frozenset(content.lexicon.slots)
+    program = Program(flows, content, slots, flows.command_flows(), understanding)
     return program, sorted(set(problems))
 
 

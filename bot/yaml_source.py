@@ -26,8 +26,18 @@ class YamlReader:
     path: str
     problems: list[Diagnostic] = field(default_factory=list)
 
-    def parse(self, text: str) -> yaml.Node | None:
-        """Compose the document, reporting a syntax error with its line."""
+    def parse(self, text: str, fast: bool = False) -> yaml.Node | None:
+        """Compose the document, reporting a syntax error with its line.
+
+        ``fast`` uses libyaml when it is there (large files of examples); on an error the pure-Python
+        parser reads the file again, for its clearer message.
+        """
+        loader = getattr(yaml, "CSafeLoader", None) if fast else None
+        if loader is not None:
+            try:
+                return yaml.compose(text, Loader=loader)
+            except yaml.YAMLError:
+                pass
         try:
             return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as error:

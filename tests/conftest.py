@@ -58,6 +58,20 @@ MINIMAL_FLOWS = {
         """,
 }
 
+# A small danger lexicon for inline projects: their flows have only the danger flow's first screen.
+MINIMAL_DANGER = """
+kinds:
+  nearby:
+    phrases: [he is here, outside my door]
+  attack:
+    phrases: [help me now, danger, "999"]
+not_now:
+  negations: [not, no]
+  past: [yesterday, last week]
+  hypothetical: [what if]
+  present: [now]
+"""
+
 MINIMAL_TEMPLATES = {
     "t.welcome": "Hello.",
     "t.menu": "Menu.",
@@ -95,17 +109,23 @@ def make_project(tmp_path: Path) -> ProjectMaker:
     """Write a small flows and content project; extra flows and templates are merged in."""
 
     def make(
-        flows: dict[str, str] | None = None, templates: dict[str, str] | None = None, drop: tuple[str, ...] = ()
+        flows: dict[str, str] | None = None,
+        templates: dict[str, str] | None = None,
+        drop: tuple[str, ...] = (),
+        intents: str = "{}",
     ) -> tuple[Path, Path]:
         flows_dir, content_dir = tmp_path / "flows", tmp_path / "content"
         flows_dir.mkdir(exist_ok=True)
         (content_dir / "templates").mkdir(parents=True, exist_ok=True)
+        (content_dir / "understanding").mkdir(exist_ok=True)
+        shutil.copy(CONTENT / "understanding" / "words.yaml", content_dir / "understanding" / "words.yaml")
+        (content_dir / "understanding" / "danger.yaml").write_text(MINIMAL_DANGER, encoding="utf-8")
+        (content_dir / "understanding" / "intents.yaml").write_text(textwrap.dedent(intents), encoding="utf-8")
         for name, text in {**MINIMAL_FLOWS, **(flows or {})}.items():
             if name not in drop:
                 (flows_dir / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         shutil.copy(CONTENT / "helplines.yaml", content_dir / "helplines.yaml")
-        shutil.copy(CONTENT / "emergency_words.yaml", content_dir / "emergency_words.yaml")
-        for shared in ("system.yaml", "telegram.yaml"):
+        for shared in ("system.yaml", "telegram.yaml", "understand.yaml"):
             shutil.copy(CONTENT / "templates" / shared, content_dir / "templates" / shared)
         merged = {**MINIMAL_TEMPLATES, **(templates or {})}
         body = "".join(f"{key}: {value}\n" for key, value in merged.items())

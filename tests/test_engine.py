@@ -45,10 +45,20 @@ def test_first_free_text_without_a_match_gets_the_welcome(program: Program) -> N
 
 
 def test_emergency_words_jump_to_danger_from_anywhere(program: Program) -> None:
-    for words in ["HELP", "he's here", "Hes here!", "someone is following me", "999"]:
+    for words in ["he's here", "Hes here!", "hes outside my flat", "he has a knife", "999", "sos"]:
         state, outputs = run(program, [Command("start"), Command("help"), Text(words)])
         assert state.node == "danger.now", words
         assert any(isinstance(o, HelplineCard) and o.number == "999" for o in outputs)
+    kinds = [("someone is following me", "danger.followed_on_foot"), ("cant talk hes here", "danger.silent")]
+    for words, node in kinds:
+        state, _ = run(program, [Command("start"), Text(words)])
+        assert state.node == node, words
+
+
+def test_the_bare_word_help_and_denials_are_not_danger(program: Program) -> None:
+    for words in ["help", "who can help me", "this isn't an emergency but is it stalking", "I'm not in danger"]:
+        state, _ = run(program, [Command("start"), Text(words)])
+        assert state.node is not None and not state.node.startswith("danger.now"), words
 
 
 def test_danger_button_is_on_every_screen_outside_danger(program: Program) -> None:
@@ -71,10 +81,11 @@ def test_unknown_command_says_so_and_keeps_the_place(program: Program) -> None:
     assert labels(outputs)
 
 
-def test_text_at_a_button_node_asks_to_pick_one(program: Program) -> None:
-    _, outputs = run(program, [Command("start"), Text("banana")])
-    assert templates(outputs) == ["system.pick_one"]
-    assert labels(outputs)
+def test_text_not_understood_says_so_and_offers_the_screen_again(program: Program) -> None:
+    state, outputs = run(program, [Command("start"), Text("banana")])
+    assert templates(outputs) == ["understand.not_understood"]
+    assert labels(outputs)[:2] == ["🆘 I'm in danger now", "Is this stalking?"]
+    assert state.node == "menu.main"
 
 
 def test_typing_a_label_picks_that_option(program: Program) -> None:
@@ -110,7 +121,6 @@ ASKING_FLOW = {
     "menu.yaml": """
         flow: menu
         start: main
-        intents: ["show me the menu"]
         nodes:
           main:
             say: t.menu
@@ -125,7 +135,6 @@ ASKING_FLOW = {
         flow: ask
         start: name
         commands: [ask]
-        intents: ["ask * name"]
         nodes:
           name:
             say: t.ask
@@ -157,8 +166,20 @@ ASKING_TEMPLATES = {
 }
 
 
+ASKING_INTENTS = """
+menu:
+  go: menu.main
+  label: t.go_help
+  phrases: [show me the menu]
+ask:
+  go: ask.name
+  label: t.go_ask
+  phrases: [ask * name]
+"""
+
+
 def asking_program(make_project: ProjectMaker) -> Program:
-    return load_program(*make_project(ASKING_FLOW, ASKING_TEMPLATES))
+    return load_program(*make_project(ASKING_FLOW, ASKING_TEMPLATES, intents=ASKING_INTENTS))
 
 
 def test_ask_keeps_the_answer_and_branches_on_it(make_project: ProjectMaker) -> None:

@@ -221,21 +221,33 @@ def test_template_syntax_error_points_into_content(make_project: ProjectMaker) -
 
 
 def test_intent_that_shadows_emergency_words(make_project: ProjectMaker) -> None:
-    flows_dir, content_dir = make_project(
-        {
-            "help.yaml": """
-        flow: help
-        start: about
-        intents:
-          - someone is following me
-        nodes:
-          about:
-            say: t.help
-            end: true
-        """
-        }
-    )
-    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 4, "INTENT_SHADOWS_EMERGENCY")
+    intents = "help:\n  go: help.about\n  label: t.go_help\n  phrases:\n    - i think he is here\n    - not here\n"
+    flows_dir, content_dir = make_project(intents=intents)
+    found = problems(flows_dir, content_dir)
+    assert located(found, content_dir / "understanding" / "intents.yaml", 5, "INTENT_SHADOWS_EMERGENCY")
+    assert not located(found, content_dir / "understanding" / "intents.yaml", 6, "INTENT_SHADOWS_EMERGENCY")
+
+
+def test_intents_in_a_flow_file_point_to_content(make_project: ProjectMaker) -> None:
+    flow = "flow: help\nstart: about\nintents: [help me]\nnodes:\n  about:\n    say: t.help\n    end: true\n"
+    flows_dir, content_dir = make_project({"help.yaml": flow})
+    assert located(problems(flows_dir, content_dir), flows_dir / "help.yaml", 3, "SCHEMA")
+
+
+def test_understanding_content_problems_have_file_and_line(make_project: ProjectMaker) -> None:
+    intents = "about:\n  go: help.nowhere\n  label: t.missing\n  phrases: ['(unclosed', '=']\n"
+    flows_dir, content_dir = make_project(intents=intents)
+    (content_dir / "understanding" / "examples").mkdir()
+    examples = content_dir / "understanding" / "examples"
+    (examples / "a.yaml").write_text("- {text: 'hi', intent: nonsense}\n- {text: 'x'}\n- {text: 'y', danger: sleepy}\n")
+    (examples / "b.yaml").write_text("- {text: 'fine', intent: about}\n- [not, closed\n")
+    found = problems(flows_dir, content_dir)
+    where = content_dir / "understanding" / "intents.yaml"
+    assert located(found, where, 1, "UNKNOWN_TARGET") and located(found, where, 1, "UNKNOWN_TEMPLATE")
+    assert sum(f"{where}:4: SCHEMA" in p for p in found) == 2, found
+    assert located(found, examples / "a.yaml", 1, "UNKNOWN_INTENT") and located(found, examples / "a.yaml", 2, "SCHEMA")
+    assert located(found, examples / "a.yaml", 3, "UNKNOWN_INTENT")
+    assert any(p.startswith(f"{examples / 'b.yaml'}:") and " SYNTAX " in p for p in found), found
 
 
 def test_missing_required_flow(make_project: ProjectMaker) -> None:

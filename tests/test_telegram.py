@@ -168,7 +168,7 @@ async def test_media_edits_and_groups_get_a_reply_without_crashing(running: Runn
     assert running.fake.texts(-100) == ["This bot only works in a private chat, so it is leaving this group."]
     long_text = "x" * 5000
     reply = await say(running, ALICE, long_text)
-    assert reply.startswith("Please pick one")
+    assert reply.startswith("Sorry, I didn't understand that.")
 
 
 async def test_flood_is_answered_politely_once(fake: FakeTelegram, program: Program, tmp_path: Path) -> None:
