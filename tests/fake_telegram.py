@@ -189,7 +189,9 @@ class FakeTelegram:
         """Make the next calls of a method fail: a Bot API error, or any status with a body of your choosing."""
         self.faults[method] = Fault(times, status, retry_after, body, content_type)
         if method == "getUpdates":  # end a long poll in progress, so the fault comes now, not in 10 s
-            self._wakers.add(asyncio.get_running_loop().create_task(self._wake()))
+            waker = asyncio.get_running_loop().create_task(self._wake())
+            self._wakers.add(waker)  # kept until done, so it is not collected half-way
+            waker.add_done_callback(self._wakers.discard)
 
     async def _wake(self) -> None:
         assert self._changed is not None
