@@ -46,6 +46,7 @@ class FakeTelegram:
     port: int = 0
     replies: dict[int, list[int]] = field(default_factory=dict)  # chat id -> ids given to the bot's messages
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> the bytes a download returns
+    hold: asyncio.Event | None = None  # while set to an unset event, sendMessage calls wait for it
     _next_update: int = 1
     _next_message: int = 1000
     _runner: web.AppRunner | None = None
@@ -206,6 +207,8 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         self.calls.append(Call(method, params))
+        if self.hold is not None and method == "sendMessage":
+            await self.hold.wait()  # the message is sent only when the test lets it go
         fault = self.faults.get(method)
         if fault and fault.times > 0:
             fault.times -= 1

@@ -17,7 +17,7 @@ from bot.logs import OsErrorLimiter
 from bot.program import Program
 from bot.tg.app import TelegramBot
 from bot.tg.runner import WEBHOOK, start, stop
-from bot.tg.webhook import MAX_BODY, SECRET_HEADER, WebhookServer
+from bot.tg.webhook import MAX_BODY, MAX_IN_HAND, SECRET_HEADER, WebhookServer
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import ALICE, Running, make_settings
 from tests.test_health import health
@@ -86,6 +86,24 @@ async def test_an_update_is_handled_before_telegram_gets_its_200(hooked: Running
     assert isinstance(server, WebhookServer) and server.unparseable == 1
     [call] = hooked.fake.calls_of("setWebhook")
     assert call.params["secret_token"] == SECRET and call.params["url"] == "https://bot.example.org/hook"
+
+
+async def test_at_most_40_requests_are_in_hand(hooked: Running) -> None:
+    fake, url = hooked.fake, f"http://127.0.0.1:{hooked.settings.webhook_port}/hook"
+    fake.hold = asyncio.Event()
+    async with aiohttp.ClientSession(headers={SECRET_HEADER: SECRET}) as session:
+
+        async def post(chat: int) -> int:
+            update = {"update_id": 1000 + chat, **fake.message(ALICE + chat, "/start")}
+            async with session.post(url, json=update) as response:
+                return response.status
+
+        held = [asyncio.create_task(post(chat)) for chat in range(MAX_IN_HAND)]
+        await fake.wait_for(lambda: len(fake.calls_of("sendMessage")) == MAX_IN_HAND)  # each waits for its send
+        assert await asyncio.wait_for(post(MAX_IN_HAND), 30) == 503  # one more: Telegram is told to come back later
+        fake.hold.set()
+        assert await asyncio.gather(*held) == [200] * MAX_IN_HAND
+        assert await post(MAX_IN_HAND) == 200
 
 
 async def test_healthz_and_python_m_bot_health(hooked: Running) -> None:
