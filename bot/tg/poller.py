@@ -85,19 +85,16 @@ class AcknowledgingPoller:
         while not self._stopping.is_set():
             try:
                 batch = await self._fetch()
+                self._recovered()
+                await self._handle(batch)
             except Fatal:
                 raise
             except RetryAfter as error:
                 await self._sleep(float(error.retry_after if isinstance(error.retry_after, int | float) else 1))
-                continue
             except Conflict:
                 await self._conflict()
-                continue
             except Exception as error:  # 5xx, HTML, invalid JSON, network errors, anything unforeseen
                 await self._retry_after_failure(type(error).__name__)
-                continue
-            self._recovered()
-            await self._handle(batch)
 
     async def _fetch(self) -> list[dict[str, Any]]:
         """Ask for the next batch, raw: each update is parsed on its own, so one bad update spoils none."""
