@@ -144,7 +144,10 @@ async def rotate(settings: Settings, store: Store) -> str:
         except DecryptionError:
             return sealed  # unreadable already: it starts afresh, under either key
 
-    counts = await store.rewrap(lambda owner, w: old_vault.rewrap(owner, w, new_vault), reseal, _master_check(new))
+    try:
+        counts = await store.rewrap(lambda owner, w: old_vault.rewrap(owner, w, new_vault), reseal, _master_check(new))
+    except DecryptionError:
+        raise KeyProblem("a data key in bot.db does not open with the current master key; nothing changed") from None
     if settings.master_key:
         return f"rotated {counts[0]} data keys and {counts[1]} places; now set BOT_MASTER_KEY to BOT_NEW_MASTER_KEY"
     _replace(settings.keys_dir / PENDING, settings.keys_dir / MASTER_KEY_FILE)
