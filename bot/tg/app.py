@@ -34,7 +34,7 @@ from bot.service import ChatService
 from bot.settings import Settings
 from bot.tg.aiohttp_request import AiohttpRequest
 from bot.tg.processor import PerChatUpdateProcessor
-from bot.tg.render import is_sensitive, keyboard, reply_texts
+from bot.tg.render import Keyboard, is_sensitive, keyboard, reply_texts
 
 PLATFORM = "telegram"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -274,12 +274,13 @@ class TelegramBot:
         sent = []
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
-            message = await self._retrying(
-                lambda text=text, last=last: context.bot.send_message(  # type: ignore[misc]
-                    chat_id, text, reply_markup=markup if last else None, protect_content=protect
+            sent.append(
+                await self._retrying(
+                    lambda text=text, last=last: _send_message(  # type: ignore[misc]
+                        context, chat_id, text, markup if last else None, protect
+                    )
                 )
             )
-            sent.append((message.message_id, message.date))
         await self.service.remember_messages(PLATFORM, user_id, sent)
 
     async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
@@ -311,6 +312,22 @@ class TelegramBot:
             log.warning("Telegram refused a call: %s", type(error).__name__)
             return False
         return True
+
+
+async def _send_message(
+    context: Context, chat_id: int, text: str, markup: Keyboard | None, protect: bool
+) -> tuple[int, datetime]:
+    """Send one message; return its id and date.
+
+    Bot.send_message would parse Telegram's whole answer (the text and keyboard echoed back) into a Message:
+    a fifth of a reply's CPU, for the two fields we keep. This is the call it makes, through the same rate
+    limiter and error handling, without the parsing.
+    """
+    data: dict[str, object] = {"chat_id": chat_id, "text": text, "protect_content": protect}
+    if markup is not None:
+        data["reply_markup"] = markup
+    answer = await context.bot._post("sendMessage", data)
+    return int(answer["message_id"]), datetime.fromtimestamp(int(answer["date"]), UTC)
 
 
 def _update_ref(update: Update) -> str:
