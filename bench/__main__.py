@@ -10,3 +10,5 @@ if __name__ == "__main__":
     store_scale.main()
     export.main()
     end_to_end.main([])
+    peers = ",".join(("ours", "echo", *end_to_end.PEERS))
+    end_to_end.main(["--routing", "--bots", peers, "--people", "1,100", "--open-seconds", "0"])

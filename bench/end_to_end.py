@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.bot_api import TOKEN, LoadServer
-from bench.people import Person
+from bench.people import JOURNEYS, ROUTING, Person, Step
 from bot.settings import PROJECT_ROOT
 
 BOTS = ("ours", "echo")
+PEERS = ("ptb_peer", "aiogram_peer")  # walk only the routing journey: bench.peer_flow
 REPLY_TIMEOUT = 30.0
 FIRST_USER = 6_000_000_000
 
@@ -71,8 +72,8 @@ class Result:
 class Crowd:
     """The people talking to one bot, and the latencies of the replies they got while recording."""
 
-    def __init__(self, count: int, buttons: bool) -> None:
-        self.people = {FIRST_USER + i: Person(FIRST_USER + i, buttons) for i in range(count)}
+    def __init__(self, count: int, buttons: bool, journeys: tuple[tuple[Step, ...], ...] = JOURNEYS) -> None:
+        self.people = {FIRST_USER + i: Person(FIRST_USER + i, buttons, journeys) for i in range(count)}
         self.server = LoadServer(self._on_message)
         self.latencies: list[float] = []
         self.recording = False
@@ -174,9 +175,15 @@ async def _watch(tasks: list[asyncio.Task[None]], seconds: float) -> None:
         task.result()
 
 
-async def run(bot: str, people: int, load: Callable[[Crowd], Awaitable[float]], name: str) -> Result:
+async def run(
+    bot: str,
+    people: int,
+    load: Callable[[Crowd], Awaitable[float]],
+    name: str,
+    journeys: tuple[tuple[Step, ...], ...] = JOURNEYS,
+) -> Result:
     """Start a server and the bot's process, run the load, and stop both."""
-    crowd = Crowd(people, buttons=bot != "echo")
+    crowd = Crowd(people, buttons=bot != "echo", journeys=journeys)
     await crowd.server.start()
     with tempfile.TemporaryDirectory() as directory:
         process = await _start_bot(bot, crowd.server, Path(directory))
@@ -249,28 +256,34 @@ async def measure(
     open_people: int = 1000,
     rate: float = 50.0,
     open_seconds: float = 30.0,
+    journeys: tuple[tuple[Step, ...], ...] = JOURNEYS,
 ) -> list[Result]:
-    """Run both bots under each closed-loop size, then under the open loop."""
+    """Run each bot under each closed-loop size, then under the open loop."""
     results = []
     for people in sizes:
         for bot in bots:
-            results.append(await run(bot, people, lambda crowd: closed_loop(crowd, warm_up, seconds), "closed"))
+            closed = await run(bot, people, lambda crowd: closed_loop(crowd, warm_up, seconds), "closed", journeys)
+            results.append(closed)
     for bot in bots if open_seconds > 0 else ():
-        results.append(await run(bot, open_people, lambda crowd: open_loop(crowd, rate, open_seconds), "open"))
+        results.append(
+            await run(bot, open_people, lambda crowd: open_loop(crowd, rate, open_seconds), "open", journeys)
+        )
     return results
 
 
 def report(results: list[Result]) -> list[str]:
-    """Return the table's lines: each load and size, both bots, and the ratio ours/echo."""
-    lines = ["load        people  bot   replies/s   p50 ms   p99 ms  lost  CPU ms/reply: bot  load  ours/echo"]
+    """Return the table's lines: each load and size, each bot, and ours against each other bot."""
+    lines = [
+        "load        people  bot           replies/s   p50 ms   p99 ms  lost  CPU ms/reply: bot  load  ours/this"
+    ]
     by_key = {(r.load, r.people, r.bot): r for r in results}
     for result in results:
-        echo = by_key.get((result.load, result.people, "echo"))
+        ours = by_key.get((result.load, result.people, "ours"))
         ratio = ""
-        if result.bot == "ours" and echo is not None and echo.per_second:
-            ratio = f"{result.per_second / echo.per_second:.2f}"
+        if result.bot != "ours" and ours is not None and result.per_second:
+            ratio = f"{ours.per_second / result.per_second:.2f}"
         lines.append(
-            f"{result.load:<10} {result.people:>7}  {result.bot:<4} {result.per_second:>10.1f} "
+            f"{result.load:<10} {result.people:>7}  {result.bot:<12} {result.per_second:>10.1f} "
             f"{result.percentile(0.5):>8.1f} {result.percentile(0.99):>8.1f} {result.lost:>5} "
             f"{result.cpu_ms_per_reply:>18.2f} {result.load_cpu_ms_per_reply:>5.2f}  {ratio}"
         )
@@ -285,11 +298,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--open-seconds", type=float, default=30.0, help="seconds of offering in the open loop (0: skip it)"
     )
     parser.add_argument("--people", default="1,100,1000", help="closed-loop sizes, comma-separated")
-    parser.add_argument("--bots", default=",".join(BOTS), help="which bots to run: ours, echo or both")
+    parser.add_argument(
+        "--bots", default=",".join(BOTS), help=f"which bots to run, of {', '.join(BOTS + PEERS)} (peers: --routing)"
+    )
+    parser.add_argument("--routing", action="store_true", help="everyone walks only the routing journey")
     args = parser.parse_args(argv)
     sizes = tuple(int(size) for size in args.people.split(","))
-    bots = tuple(bot for bot in args.bots.split(",") if bot in BOTS)
-    results = asyncio.run(measure(bots, sizes, args.seconds, open_seconds=args.open_seconds))
+    known = BOTS + PEERS if args.routing else BOTS
+    bots = tuple(bot for bot in args.bots.split(",") if bot in known)
+    journeys = ROUTING if args.routing else JOURNEYS
+    results = asyncio.run(measure(bots, sizes, args.seconds, open_seconds=args.open_seconds, journeys=journeys))
     print("end to end (replies a second; latency from update offered to reply received):")
     for line in report(results):
         print("  " + line)

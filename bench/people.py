@@ -71,6 +71,9 @@ JOURNEYS: tuple[tuple[Step, ...], ...] = (
 )
 
 
+ROUTING = JOURNEYS[:1]  # the journey the peer bots (bench.peer_flow) can walk too
+
+
 class JourneyBroken(RuntimeError):
     """A journey asked for a button the bot did not show: the flows changed, so the journey must."""
 
@@ -81,6 +84,7 @@ class Person:
 
     user_id: int
     buttons: bool  # False for the echo bot: presses are typed as text instead
+    journeys: tuple[tuple[Step, ...], ...] = JOURNEYS
     steps: Iterator[Step] = field(init=False)
     first_journey_steps: int = field(init=False)
     keyboard: list[tuple[str, str]] = field(default_factory=list)
@@ -88,8 +92,8 @@ class Person:
     replied: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
-        first = self.user_id % len(JOURNEYS)
-        order = JOURNEYS[first:] + JOURNEYS[:first]
+        first = self.user_id % len(self.journeys)
+        order = self.journeys[first:] + self.journeys[:first]
         self.steps = chain([Say("/start")], chain.from_iterable(cycle(order)))
         self.first_journey_steps = 1 + len(order[0])
 

@@ -14,7 +14,7 @@ from bot.events import Choose, Command
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.state import ConversationState
-from bot.store import DATABASE_FILE, Store
+from bot.store import DATABASE_FILE
 
 PEOPLE = 100_000
 NOTES = 1_000_000
@@ -24,8 +24,8 @@ TARGET = 1.2
 
 async def populate(data_dir: Path, people: int, notes: int) -> None:
     """Fill a database with people (saved states) and notes (sealed-sized random bodies), in bulk."""
-    store = await Store.open(data_dir)  # creates the schema
-    await store.close()
+    service = await ChatService.open(Settings.from_env({"BOT_DATA_DIR": str(data_dir)}))  # schema and keys
+    await service.close()
     state = ConversationState(node="menu.main").to_json()
     with sqlite3.connect(data_dir / DATABASE_FILE) as db:
         db.executemany(

@@ -1,4 +1,4 @@
-"""Command line: run the bot, check the flows, draw them, or explain how a message is understood."""
+"""Command line: run the bot, check the flows, draw them, explain a message, check health, rotate keys."""
 
 from __future__ import annotations
 
@@ -9,13 +9,19 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import health
 from bot.diagnostics import InvalidFlows
+from bot.fatal import Exit, classify
 from bot.graph import write_diagrams
-from bot.logs import setup_logging
+from bot.keys import rotate
+from bot.logs import redact, setup_logging
 from bot.program import Program, check, load_program
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
+from bot.store import Store
 from bot.terminal import run_terminal
+
+log = logging.getLogger("bot")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,25 +31,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph", "explain"],
+        choices=["run", "check", "graph", "explain", "keys", "health"],
         help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
-        'or explain how a typed message is understood: explain "TEXT"',
+        'explain how a typed message is understood: explain "TEXT", '
+        "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
+        "or health: exit 0 only if the running bot polled recently (or its webhook server answers)",
     )
-    parser.add_argument("text", nargs="*", help="with explain: the message")
+    parser.add_argument("words", nargs="*", help="with explain: the message; with keys: rotate")
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
         settings = Settings.from_env()
     except SettingsError as error:
-        print(f"Configuration problem: {error}", file=sys.stderr)
-        return 2
-    setup_logging(settings.log_level, [settings.telegram_token or "", settings.webhook_secret or ""])
+        print(f"error: configuration: {error}", file=sys.stderr)
+        return Exit.CONFIG
+    setup_logging(settings.log_level, secrets_of(settings))
     if args.command == "check":
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
     if args.command == "explain":
-        return explain_command(settings, " ".join(args.text))
+        return explain_command(settings, " ".join(args.words))
+    if args.command == "health":
+        working, line = health.check(settings)
+        print(line, file=sys.stdout if working else sys.stderr)
+        return Exit.OK if working else Exit.UNHEALTHY
+    if args.command == "keys":
+        if args.words != ["rotate"]:
+            parser.error("keys needs an action: python -m bot keys rotate")
+        return keys_command(settings)
     return run_command(settings)
 
 
@@ -71,6 +87,23 @@ def graph_command(settings: Settings) -> int:
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
         print(path)
     return 0
+
+
+def keys_command(settings: Settings) -> int:
+    """Rotate the master key in one transaction, saying what was done, or why not."""
+
+    async def rotate_keys() -> str:
+        store = await Store.open(settings.data_dir)
+        try:
+            return await rotate(settings, store)
+        finally:
+            await store.close()
+
+    try:
+        print(asyncio.run(rotate_keys()))
+    except Exception as error:
+        return fail(error, settings)
+    return Exit.OK
 
 
 def explain_command(settings: Settings, text: str) -> int:
@@ -104,9 +137,25 @@ def run_command(settings: Settings) -> int:
         print("The bot will not start: the flows have problems.", file=sys.stderr)
         for problem in error.diagnostics:
             print(problem, file=sys.stderr)
-        return 1
+        return Exit.FLOWS
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
+    except Exception as error:
+        return fail(error, settings)
+
+
+def fail(error: BaseException, settings: Settings) -> int:
+    """Print one line saying why the process cannot work (the traceback only at DEBUG); return its status."""
+    fatal = classify(error)
+    log.debug("the traceback of the error below", exc_info=error)
+    print(f"error: {redact(fatal.reason, secrets_of(settings))}", file=sys.stderr)
+    return int(fatal.code)
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Return the settings that must never appear in output."""
+    values = (settings.telegram_token, settings.webhook_secret, settings.master_key, settings.new_master_key)
+    return [s for s in values if s]
 
 
 async def _run_terminal(settings: Settings, program: Program) -> int:
@@ -123,7 +172,7 @@ async def _run_telegram(settings: Settings, program: Program) -> int:
     from bot.tg.runner import serve
 
     mode = "webhook" if settings.webhook_url else "long polling"
-    logging.getLogger(__name__).info("starting on Telegram (%s)", mode)
+    log.info("starting on Telegram (%s)", mode)
     await serve(TelegramBot(settings, program).build(), settings)
     return 0
 

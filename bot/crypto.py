@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.fatal import KeyProblem
 from bot.identity import load_or_create_secret
 
 MASTER_KEY_FILE = "master.key"
@@ -26,17 +27,23 @@ class DecryptionError(ValueError):
     """Raised when a ciphertext is damaged, or does not belong where it was found."""
 
 
-def load_master_key(data_dir: os.PathLike[str] | str, from_env: str | None = None) -> bytes:
-    """Return the master key: from the environment (base64 of 32 bytes) or a 0600 file in the data directory."""
+def load_master_key(keys_dir: os.PathLike[str] | str, from_env: str | None = None, create: bool = True) -> bytes:
+    """Return the master key: from the environment (base64 of 32 bytes) or a 0600 file in the keys directory."""
     if from_env:
+        return parse_master_key(from_env, "BOT_MASTER_KEY")
+    return load_or_create_secret(Path(keys_dir), MASTER_KEY_FILE, size=32, create=create)
+
+
+def parse_master_key(text: str, name: str) -> bytes:
+    """Return the 32 bytes a base64 master key setting holds; raise KeyProblem naming the setting otherwise."""
+    if text:
         try:
-            key = base64.b64decode(from_env, validate=True)
+            key = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
-            raise ValueError("BOT_MASTER_KEY must be base64 of 32 random bytes") from None
-        if len(key) != 32:
-            raise ValueError("BOT_MASTER_KEY must be base64 of 32 random bytes")
-        return key
-    return load_or_create_secret(Path(data_dir), MASTER_KEY_FILE, size=32)
+            key = b""
+        if len(key) == 32:
+            return key
+    raise KeyProblem(f"{name} must be base64 of 32 random bytes")
 
 
 def seal(key: bytes, plaintext: bytes, where: str) -> bytes:
@@ -67,6 +74,10 @@ class Vault:
     def unwrap(self, owner: str, wrapped: bytes) -> bytes:
         """Return a person's data key from its wrapped form."""
         return unseal(self._master, wrapped, f"data-key:{owner}")
+
+    def rewrap(self, owner: str, wrapped: bytes, new: Vault) -> bytes:
+        """Return a data key wrapped by this vault's master key, wrapped instead by the new vault's."""
+        return seal(new._master, self.unwrap(owner, wrapped), f"data-key:{owner}")
 
 
 class RowSealer:

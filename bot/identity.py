@@ -8,19 +8,26 @@ import os
 import secrets
 from pathlib import Path
 
+from bot.fatal import KeyProblem
+
 SECRET_FILE = "identity.key"
 
 
-def load_or_create_secret(data_dir: Path, name: str = SECRET_FILE, size: int = 32) -> bytes:
-    """Return the secret in ``data_dir/name``, creating it with mode 0600 on first run."""
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = data_dir / name
+def load_or_create_secret(keys_dir: Path, name: str = SECRET_FILE, size: int = 32, create: bool = True) -> bytes:
+    """Return the secret in ``keys_dir/name``, creating it with mode 0600 on first run (if ``create``)."""
+    keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = keys_dir / name
+    if not create and not path.exists():
+        raise KeyProblem(
+            f"{path} is missing but bot.db holds data: restore it from backup (or point BOT_KEYS_DIR at it); "
+            "a new key would make the data unreadable"
+        )
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         secret = path.read_bytes()
         if len(secret) < 16:
-            raise ValueError(f"{path} is too short to be a secret key; restore it from backup") from None
+            raise KeyProblem(f"{path} is too short to be a secret key; restore it from backup") from None
         return secret
     with os.fdopen(descriptor, "wb") as file:
         secret = secrets.token_bytes(size)

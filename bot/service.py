@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 
 from bot import engine, log_views
-from bot.crypto import RowSealer, Vault, load_master_key
+from bot.crypto import RowSealer, Vault
 from bot.events import NEWER, OLDER, Event, Pick
 from bot.evidence import EvidenceUnavailable
-from bot.identity import Pseudonymiser, load_or_create_secret
+from bot.identity import Pseudonymiser
+from bot.keys import STATE_PURPOSE, open_keys
 from bot.note_effects import EffectRun, Fetch, apply_effects
 from bot.note_store import NoteStore
 from bot.notebook import Notebook
@@ -42,11 +43,14 @@ class ChatService:
     async def open(cls, settings: Settings, program: Program | None = None) -> ChatService:
         """Load and check the flows (unless given), then open the store; raises InvalidFlows on bad flows."""
         program = program or load_program(settings.flows_dir, settings.content_dir)
-        secret = load_or_create_secret(settings.data_dir)
-        master_key = load_master_key(settings.data_dir, settings.master_key)
-        vault = Vault(master_key)
-        store = await Store.open(settings.data_dir, RowSealer(master_key, "conversation-state"))
-        return cls(program, store, Pseudonymiser(secret), Notebook(NoteStore(store), vault))
+        store = await Store.open(settings.data_dir)
+        try:
+            keys = await open_keys(settings, store)
+        except BaseException:
+            await store.close()
+            raise
+        store.sealer = RowSealer(keys.master, STATE_PURPOSE)
+        return cls(program, store, Pseudonymiser(keys.identity), Notebook(NoteStore(store), Vault(keys.master)))
 
     async def close(self) -> None:
         """Close the store."""

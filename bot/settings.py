@@ -31,6 +31,10 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     master_key: str | None = None
+    keys_dir: Path = Path("data")
+    new_master_key: str | None = None
+    conflict_limit: float = 300.0
+    health_max_age: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,8 +52,10 @@ class Settings:
         port = env.get("TELEGRAM_WEBHOOK_PORT") or "8443"
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise SettingsError(f"TELEGRAM_WEBHOOK_PORT must be a port number, not {port!r}")
+        conflict_limit = _seconds(env, "BOT_CONFLICT_EXIT_AFTER", "300")
+        data_dir = Path(env.get("BOT_DATA_DIR") or "data")
         return cls(
-            data_dir=Path(env.get("BOT_DATA_DIR") or "data"),
+            data_dir=data_dir,
             flows_dir=Path(env.get("BOT_FLOWS_DIR") or PROJECT_ROOT / "flows"),
             content_dir=Path(env.get("BOT_CONTENT_DIR") or PROJECT_ROOT / "content"),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
@@ -60,4 +66,20 @@ class Settings:
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(port),
             master_key=env.get("BOT_MASTER_KEY") or None,
+            keys_dir=Path(env.get("BOT_KEYS_DIR") or data_dir),
+            new_master_key=env.get("BOT_NEW_MASTER_KEY") or None,
+            conflict_limit=conflict_limit,
+            health_max_age=_seconds(env, "BOT_HEALTH_MAX_AGE", "60"),
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
+    """Return a duration in seconds from the environment, refusing anything but a positive number."""
+    text = env.get(name) or default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise SettingsError(f"{name} must be a number of seconds, not {text!r}")
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 UPDATE_MEMORY = timedelta(days=7)  # far longer than any platform redelivers an update
 
 DATABASE_FILE = "bot.db"
+Rewrap = Callable[[str, bytes], bytes]  # (pseudonymous key, sealed under the old key) -> sealed under the new
 
 # Each entry moves the schema up one version (PRAGMA user_version). Never edit one that has shipped.
 MIGRATIONS: tuple[str, ...] = (
@@ -75,6 +76,13 @@ MIGRATIONS: tuple[str, ...] = (
         body BLOB NOT NULL
     );
     CREATE INDEX evidence_by_note ON evidence (note_id, saved_at);
+    """,
+    """
+    CREATE TABLE key_check (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        master BLOB NOT NULL,
+        identity TEXT NOT NULL
+    );
     """,
 )
 
@@ -164,6 +172,55 @@ class Store:
     async def close(self) -> None:
         """Close the connection."""
         await self._db.close()
+
+    # Keys ------------------------------------------------------------------------
+
+    async def holds_data(self) -> bool:
+        """Tell whether anyone's place, notes' keys or chat's message ids are stored."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall(
+                "SELECT EXISTS (SELECT 1 FROM conversations) OR EXISTS (SELECT 1 FROM data_keys) "
+                "OR EXISTS (SELECT 1 FROM chat_messages)"
+            )
+        return bool(next(iter(rows))[0])
+
+    async def key_check(self) -> tuple[bytes, str] | None:
+        """Return what the master key sealed and the identity key signed when first used, or None."""
+        async with self._lock:
+            rows = list(await self._db.execute_fetchall("SELECT master, identity FROM key_check"))
+        return (bytes(rows[0][0]), str(rows[0][1])) if rows else None
+
+    async def save_key_check(self, master: bytes, identity: str) -> None:
+        """Record the key check (once: a second call changes nothing)."""
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT OR IGNORE INTO key_check (id, master, identity) VALUES (1, ?, ?)", (master, identity)
+            )
+
+    async def wrapped_keys(self) -> list[tuple[str, bytes]]:
+        """Return every person's wrapped data key with their pseudonymous key."""
+        async with self._lock:
+            rows = await self._db.execute_fetchall("SELECT key, wrapped FROM data_keys")
+        return [(str(row[0]), bytes(row[1])) for row in rows]
+
+    async def rewrap(self, rewrap_key: Rewrap, reseal_state: Rewrap, master_check: bytes) -> tuple[int, int]:
+        """Re-wrap every data key and re-seal every state, with the new key check, in one transaction.
+
+        Any error rolls everything back, so the old master key keeps working. Return the counts changed.
+        """
+        async with self.transaction():
+            keys = list(await self._db.execute_fetchall("SELECT key, wrapped FROM data_keys"))
+            for owner, wrapped in keys:
+                new = rewrap_key(str(owner), bytes(wrapped))
+                await self._db.execute("UPDATE data_keys SET wrapped = ? WHERE key = ?", (new, owner))
+            states = list(await self._db.execute_fetchall("SELECT key, state FROM conversations"))
+            sealed = [(str(k), bytes(v)) for k, v in states if isinstance(v, bytes)]  # text: from before sealing
+            for owner, state in sealed:
+                await self._db.execute(
+                    "UPDATE conversations SET state = ? WHERE key = ?", (reseal_state(owner, state), owner)
+                )
+            await self._db.execute("UPDATE key_check SET master = ? WHERE id = 1", (master_check,))
+        return len(keys), len(sealed)
 
     async def load_state(self, key: str) -> ConversationState | None:
         """Return a person's saved state, or None when they have none."""

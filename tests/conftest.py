@@ -148,6 +148,6 @@ async def running(fake: FakeTelegram, program: Program, tmp_path: Path) -> Async
     settings = make_settings(tmp_path, fake)
     bot = TelegramBot(settings, program, retry_delay=0.01)
     app = bot.build()
-    await start(app, settings, poll_timeout=1)
+    await start(app, settings, poll_timeout=1, first_backoff=0.01)
     yield Running(fake, bot, app, settings)
     await stop(app)

@@ -31,6 +31,8 @@ class Fault:
     times: int
     status: int
     retry_after: int | None = None
+    body: bytes | None = None  # sent as it is (an HTML page, broken JSON) instead of a Bot API error
+    content_type: str = "text/html"
 
 
 @dataclass
@@ -44,10 +46,12 @@ class FakeTelegram:
     port: int = 0
     replies: dict[int, list[int]] = field(default_factory=dict)  # chat id -> ids given to the bot's messages
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> the bytes a download returns
+    hold: asyncio.Event | None = None  # while set to an unset event, sendMessage calls wait for it
     _next_update: int = 1
     _next_message: int = 1000
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition | None = None
+    _wakers: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
     def base_url(self) -> str:
@@ -174,9 +178,26 @@ class FakeTelegram:
         """Wait until the bot has acknowledged every update (asked for updates past the last one)."""
         await self.wait_for(lambda: not self.updates, timeout)
 
-    def fail_next(self, method: str, times: int = 1, status: int = 429, retry_after: int | None = 1) -> None:
-        """Make the next calls of a method fail."""
-        self.faults[method] = Fault(times, status, retry_after)
+    def fail_next(
+        self,
+        method: str,
+        times: int = 1,
+        status: int = 429,
+        retry_after: int | None = 1,
+        body: bytes | None = None,
+        content_type: str = "text/html",
+    ) -> None:
+        """Make the next calls of a method fail: a Bot API error, or any status with a body of your choosing."""
+        self.faults[method] = Fault(times, status, retry_after, body, content_type)
+        if method == "getUpdates":  # end a long poll in progress, so the fault comes now, not in 10 s
+            waker = asyncio.get_running_loop().create_task(self._wake())
+            self._wakers.add(waker)  # kept until done, so it is not collected half-way
+            waker.add_done_callback(self._wakers.discard)
+
+    async def _wake(self) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
 
     # The API --------------------------------------------------------------------
 
@@ -186,9 +207,13 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         self.calls.append(Call(method, params))
+        if self.hold is not None and method == "sendMessage":
+            await self.hold.wait()  # the message is sent only when the test lets it go
         fault = self.faults.get(method)
         if fault and fault.times > 0:
             fault.times -= 1
+            if fault.body is not None:
+                return web.Response(status=fault.status, body=fault.body, content_type=fault.content_type)
             return _error(
                 fault.status,
                 "Too Many Requests" if fault.status == 429 else "Error",

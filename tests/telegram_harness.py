@@ -70,7 +70,7 @@ async def bot_on(
     )
     bot = TelegramBot(settings, program, flood=flood, retry_delay=0.01, overall_max_rate=overall_max_rate)
     app = bot.build()
-    await start(app, settings, poll_timeout=1)
+    await start(app, settings, poll_timeout=1, first_backoff=0.01)
     try:
         yield Running(fake, bot, app, settings)
     finally:

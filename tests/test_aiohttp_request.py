@@ -120,3 +120,28 @@ async def test_a_proxy_in_the_environment_is_used(slow_api: str, monkeypatch: py
     monkeypatch.delenv("no_proxy", raising=False)
     async with bot_on("http://api.telegram.invalid/bot") as bot:
         assert (await bot.get_me()).username == "guide_bot"
+
+
+async def test_proxy_settings_are_read_once_at_start(slow_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    proxy = slow_api.removesuffix("/bot")
+    get_me = f"http://api.telegram.invalid/bot{TOKEN}/getMe"  # reachable only through the proxy
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    monkeypatch.setenv("HTTP_PROXY", proxy)  # too late: read at start
+    with pytest.raises(NetworkError):
+        await request.post(get_me)
+    await request.shutdown()
+    await request.initialize()  # read again when started again
+    assert (await request.post(get_me))["username"] == "guide_bot"  # type: ignore[index]
+    await request.shutdown()
+    monkeypatch.setenv("NO_PROXY", "api.telegram.invalid")
+    await request.initialize()
+    with pytest.raises(NetworkError):  # bypassed: the proxy is not used for this host
+        await request.post(get_me)
+    await request.shutdown()
+    monkeypatch.setenv("HTTP_PROXY", proxy.replace("http://", "http://user:pass@"))
+    monkeypatch.delenv("NO_PROXY")
+    async with bot_on("http://api.telegram.invalid/bot") as bot:  # a proxy URL with credentials still works
+        assert (await bot.get_me()).username == "guide_bot"

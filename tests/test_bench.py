@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import tempfile
 
+import pytest
+
 from bench import end_to_end, engine, memory, startup, store_scale
 from bench.export import measure
-from bench.people import JOURNEYS
+from bench.people import JOURNEYS, ROUTING
 from bot.program import Program
 
 
@@ -51,4 +53,10 @@ async def test_the_end_to_end_benchmark_runs_both_bots() -> None:
     ]
     assert all(r.answered > 0 and r.lost == 0 and r.percentile(0.99) >= r.percentile(0.5) > 0 for r in results)
     table = end_to_end.report(results)
-    assert len(table) == 5 and table[1].split()[-1] == f"{results[0].per_second / results[1].per_second:.2f}"
+    assert len(table) == 5 and table[2].split()[-1] == f"{results[0].per_second / results[1].per_second:.2f}"
+
+
+@pytest.mark.parametrize("peer", end_to_end.PEERS)
+async def test_the_peer_bots_walk_the_routing_journey(peer: str) -> None:
+    result = await end_to_end.run(peer, 2, end_to_end.every_journey_once, "journeys", ROUTING)
+    assert (result.answered, result.lost) == (2 * (1 + len(ROUTING[0])), 0)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.crypto import MASTER_KEY_FILE, DecryptionError, Vault, load_master_key, seal, unseal
+from bot.fatal import KeyProblem
 
 
 def test_sealed_values_open_only_where_they_belong() -> None:
@@ -42,5 +43,5 @@ def test_master_key_file_is_created_0600_or_taken_from_the_environment(tmp_path:
     from_env = base64.b64encode(bytes(range(32))).decode()
     assert load_master_key(tmp_path / "other", from_env) == bytes(range(32))
     for bad in ("not base64!", base64.b64encode(b"short").decode()):
-        with pytest.raises(ValueError, match="BOT_MASTER_KEY"):
+        with pytest.raises(KeyProblem, match="BOT_MASTER_KEY"):
             load_master_key(tmp_path, bad)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.fatal import KeyProblem
 from bot.identity import SECRET_FILE, Pseudonymiser, load_or_create_secret
 
 
@@ -15,7 +16,7 @@ def test_secret_is_created_once_with_mode_0600(tmp_path: Path) -> None:
 
 def test_truncated_secret_is_refused(tmp_path: Path) -> None:
     (tmp_path / SECRET_FILE).write_bytes(b"short")
-    with pytest.raises(ValueError, match="too short"):
+    with pytest.raises(KeyProblem, match="too short"):
         load_or_create_secret(tmp_path)
 
 

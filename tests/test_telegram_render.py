@@ -27,7 +27,8 @@ def test_helplines_make_a_reply_sensitive() -> None:
 def test_keyboard_has_one_button_per_row(program: Program) -> None:
     markup = keyboard([Buttons((Button("A", Command("menu")), Button("B", Command("danger"))))], CallbackCodec(program))
     assert markup is not None
-    assert [[b.text for b in row] for row in markup.inline_keyboard] == [["A"], ["B"]]
+    assert markup is not None
+    assert [[b["text"] for b in row] for row in markup["inline_keyboard"]] == [["A"], ["B"]]
     assert keyboard([Message("t", "x")], CallbackCodec(program)) is None
 
 

@@ -26,6 +26,7 @@ from telegram.ext import (
 from bot.callback_data import CallbackCodec
 from bot.events import Attachment, Event, Unsupported, parse_text
 from bot.evidence import EvidenceUnavailable
+from bot.fatal import Exit, Fatal
 from bot.flood import FloodGuard, Verdict
 from bot.outputs import Document, Output, PlatformAction
 from bot.program import Program
@@ -33,7 +34,7 @@ from bot.service import ChatService
 from bot.settings import Settings
 from bot.tg.aiohttp_request import AiohttpRequest
 from bot.tg.processor import PerChatUpdateProcessor
-from bot.tg.render import is_sensitive, keyboard, reply_texts
+from bot.tg.render import Keyboard, is_sensitive, keyboard, reply_texts
 
 PLATFORM = "telegram"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
@@ -68,6 +69,7 @@ class TelegramBot:
         self.retry_delay = retry_delay
         self.overall_max_rate = overall_max_rate  # Telegram's limit: about 30 messages a second (0: none)
         self._service: ChatService | None = None
+        self._requests = (AiohttpRequest(), AiohttpRequest(pool_size=1))
 
     @property
     def service(self) -> ChatService:
@@ -85,8 +87,8 @@ class TelegramBot:
         builder = (
             ApplicationBuilder()
             .token(self.settings.telegram_token or "")
-            .request(AiohttpRequest())
-            .get_updates_request(AiohttpRequest(pool_size=1))
+            .request(self._requests[0])
+            .get_updates_request(self._requests[1])
             .rate_limiter(AIORateLimiter(overall_max_rate=self.overall_max_rate, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor())
             .post_init(self._post_init)
@@ -109,9 +111,15 @@ class TelegramBot:
         flow_commands = sorted(self.program.commands, key=lambda name: (name in PRIVACY_COMMANDS, name != "note"))
         names = [*MENU_COMMANDS, *flow_commands, *(c for c in PRIVACY_COMMANDS if c not in self.program.commands)]
         commands = [BotCommand(name, self.text(f"command.{name}")) for name in names]
-        await app.bot.set_my_commands(commands)
+        try:
+            await app.bot.set_my_commands(commands)
+        except TelegramError as error:
+            raise Fatal(Exit.REFUSED, f"Telegram refused setMyCommands ({type(error).__name__}: {error})") from None
 
     async def _post_shutdown(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Close the store and the HTTP sessions (also after a start that failed half-way)."""
+        for request in self._requests:
+            await request.shutdown()
         if self._service is not None:
             await self._service.close()
             self._service = None
@@ -266,12 +274,13 @@ class TelegramBot:
         sent = []
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
-            message = await self._retrying(
-                lambda text=text, last=last: context.bot.send_message(  # type: ignore[misc]
-                    chat_id, text, reply_markup=markup if last else None, protect_content=protect
+            sent.append(
+                await self._retrying(
+                    lambda text=text, last=last: _send_message(  # type: ignore[misc]
+                        context, chat_id, text, markup if last else None, protect
+                    )
                 )
             )
-            sent.append((message.message_id, message.date))
         await self.service.remember_messages(PLATFORM, user_id, sent)
 
     async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
@@ -303,6 +312,22 @@ class TelegramBot:
             log.warning("Telegram refused a call: %s", type(error).__name__)
             return False
         return True
+
+
+async def _send_message(
+    context: Context, chat_id: int, text: str, markup: Keyboard | None, protect: bool
+) -> tuple[int, datetime]:
+    """Send one message; return its id and date.
+
+    Bot.send_message would parse Telegram's whole answer (the text and keyboard echoed back) into a Message:
+    a fifth of a reply's CPU, for the two fields we keep. This is the call it makes, through the same rate
+    limiter and error handling, without the parsing.
+    """
+    data: dict[str, object] = {"chat_id": chat_id, "text": text, "protect_content": protect}
+    if markup is not None:
+        data["reply_markup"] = markup
+    answer = await context.bot._post("sendMessage", data)
+    return int(answer["message_id"]), datetime.fromtimestamp(int(answer["date"]), UTC)
 
 
 def _update_ref(update: Update) -> str:

@@ -71,7 +71,7 @@ async def check(settings: Settings, people: People, fake: FakeTelegram) -> int:
     Return how many notes are stored.
     """
     total = 0
-    if not (settings.data_dir / DATABASE_FILE).exists():  # killed while starting, before the store was made
+    if not (settings.data_dir / DATABASE_FILE).exists():  # killed before it opened the store: nobody answered
         assert not any(fake.texts(person) for person in WRITERS + WALKERS)
         return 0
     with sqlite3.connect(settings.data_dir / DATABASE_FILE) as db:
