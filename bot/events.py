@@ -16,10 +16,15 @@ class Text:
 
 @dataclass(frozen=True)
 class Choose:
-    """A button pressed: option ``index`` of node ``node``."""
+    """A button pressed: option ``index`` of node ``node``, under the note it was shown for (if any).
+
+    The service fills in which questions that note has answered (``answered``), as for a ``Pick``.
+    """
 
     node: str
     index: int
+    note: str = ""
+    answered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,16 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Edited:
+    """A message the person changed after sending it; the service fills in the note it started, if any."""
+
+    text: str
+    origin: str
+    note: str = ""
+    answered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Resume:
     """The person came back (for example after a restart): show where they are."""
 
@@ -72,7 +87,7 @@ class Unsupported:
     kind: str
 
 
-Event = Text | Choose | Command | Pick | Attachment | Resume | Unsupported
+Event = Text | Choose | Command | Pick | Attachment | Edited | Resume | Unsupported
 
 
 def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:

@@ -15,6 +15,7 @@ from bot.flow_model import (
     ACTIONS,
     ANSWER_ACTIONS,
     BUILTIN_COMMANDS,
+    EDITED_NODE,
     PLATFORM_COMMANDS,
     REQUIRED_FLOWS,
     VIEWS,
@@ -144,6 +145,7 @@ def entry_nodes(flows: FlowSet) -> set[str]:
     """Return the nodes a conversation can start at without a link: required flows, intents, commands."""
     entries = {flows.flows[f].start_node for f in REQUIRED_FLOWS if f in flows.flows}
     entries |= {flow.start_node for flow in flows.flows.values() if flow.intents or flow.commands}
+    entries |= {EDITED_NODE} & set(flows.nodes)
     return entries
 
 

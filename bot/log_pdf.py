@@ -109,7 +109,7 @@ def _chart(pdf: FPDF, weeks: Sequence[tuple[object, int]]) -> None:
 def _table(pdf: FPDF, notes: Sequence[Note], labels: LogLabels) -> None:
     table = _Table(pdf, ["#", *(labels.columns[c] for c in COLUMNS)])
     for number, note in enumerate(notes, start=1):
-        cells = row(note, labels.added, labels.kinds)
+        cells = row(note, labels.added, labels.kinds, labels.not_stated)
         table.row([str(number), *(cells[c] for c in COLUMNS)])
 
 

@@ -19,8 +19,14 @@ from bot.state import ConversationState
 from bot.templates import TemplateLibrary
 
 NOTE_SLOT = "note_id"  # the note that follow-up answers, corrections and files go to
-LOG_SLOTS = ("note_id", "answered", "log_page")
+EDITED_SLOT = "edited"  # the new words of a changed message, offered as a correction
+LOG_SLOTS = ("note_id", "answered", "log_page", "edited")
 Fetch = Callable[[str], Awaitable[bytes]]
+
+
+def note_id_for(key: str, origin: str) -> str:
+    """Return the id of the note a message starts: its own message, so an edit of it finds the note."""
+    return effect_id(key, f"note-from:{origin}", 0)
 
 
 def effect_id(key: str, update_ref: str | None, index: int) -> str:
@@ -41,11 +47,22 @@ class EffectRun:
 
 
 async def apply_effects(
-    run: EffectRun, key: str, update_ref: str | None, effects: Sequence[Effect], state: ConversationState
+    run: EffectRun,
+    key: str,
+    update_ref: str | None,
+    effects: Sequence[Effect],
+    state: ConversationState,
+    origin: str | None = None,
 ) -> ConversationState:
-    """Store what the effects ask for, each committed before this returns; return the state to save."""
+    """Store what the effects ask for, each committed before this returns; return the state to save.
+
+    ``origin`` names the message the person sent, when there is one: a note it starts takes its id from it.
+    """
     for index, effect in enumerate(effects):
-        state = await _apply(run, key, effect_id(key, update_ref, index), effect, state)
+        row_id = effect_id(key, update_ref, index)
+        if effect.action == "save_note" and origin:
+            row_id = note_id_for(key, origin)
+        state = await _apply(run, key, row_id, effect, state)
     return state
 
 
@@ -54,10 +71,13 @@ async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: C
     if effect.action == "save_note":
         saved = await book.add(key, effect.text, effect.sent_at, note_id=row_id)
         return state.with_slots({NOTE_SLOT: saved.id})
-    if effect.action == "save_answer" and note:
+    if effect.action in ("save_answer", "correct_answer") and note:
         await book.answer(key, note, effect.variables["field"], effect.text, entry_id=row_id)
     elif effect.action == "amend_note" and note:
         await book.amend(key, note, effect.text, entry_id=row_id)
+    elif effect.action == "amend_edited" and note and state.slots.get(EDITED_SLOT):
+        await book.amend(key, note, state.slots[EDITED_SLOT], entry_id=row_id)
+        return state.with_slots({EDITED_SLOT: ""})
     elif effect.action == "save_evidence" and note:
         data = await _download(run.fetch, effect.text)
         await book.add_evidence(key, note, data, dict(effect.variables), effect.sent_at, evidence_id=row_id)

@@ -12,14 +12,16 @@ from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 
 from bot import engine, log_views
+from bot.callback_data import STALE
 from bot.crypto import RowSealer, Vault, load_master_key
-from bot.events import NEWER, OLDER, Event, Pick
+from bot.engine import NEW_NOTE, NOTE_SLOT
+from bot.events import NEWER, OLDER, Choose, Edited, Event, Pick
 from bot.evidence import EvidenceUnavailable
 from bot.identity import Pseudonymiser, load_or_create_secret
-from bot.note_effects import EffectRun, Fetch, apply_effects
+from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.note_store import NoteStore
 from bot.notebook import Notebook
-from bot.outputs import Effect, LogView, Output
+from bot.outputs import Button, Buttons, Effect, LogView, Output
 from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
@@ -63,11 +65,13 @@ class ChatService:
         event: Event,
         update_ref: str | None = None,
         fetch: Fetch | None = None,
+        origin: str | None = None,
     ) -> Sequence[Output] | None:
         """Run one event for one person, one at a time per person; state is saved before returning.
 
         With an update reference, an update seen before changes nothing and returns None. ``fetch``
-        downloads a file the person sent, for keeping as evidence.
+        downloads a file the person sent, for keeping as evidence. ``origin`` names the message the person
+        sent (a note it starts takes its id from it, so an edit of that message finds the note).
         """
         key = self.pseudonymiser.key(platform, user_id)
         started = time.perf_counter()
@@ -77,7 +81,8 @@ class ChatService:
                 return None
             state = await self.store.load_state(key) or ConversationState()
             try:
-                outputs = await self._turn(key, update_ref, state, await self._with_facts(key, event), fetch)
+                event = await self._with_facts(key, event)
+                outputs = await self._turn(key, (update_ref, origin), state, event, fetch)
             except EvidenceUnavailable as problem:
                 log.warning("a file could not be kept: %s", problem.reason)
                 return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
@@ -90,23 +95,50 @@ class ChatService:
         return outputs
 
     async def _turn(
-        self, key: str, update_ref: str | None, state: ConversationState, event: Event, fetch: Fetch | None
+        self, key: str, refs: tuple[str | None, str | None], state: ConversationState, event: Event, fetch: Fetch | None
     ) -> list[Output] | None:
+        update_ref, origin = refs
         new_state, outputs = engine.step(self.program, state, event)
         run = EffectRun(self.notebook, self.program.content.templates, fetch)
-        new_state = await apply_effects(run, key, update_ref, [o for o in outputs if isinstance(o, Effect)], new_state)
+        effects = [o for o in outputs if isinstance(o, Effect)]
+        new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
+        outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))
         views = [o for o in outputs if isinstance(o, LogView)]
         if views:
             # One note on screen needs only that note decrypted; the list and the pattern need them all.
             one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
             notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
             outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
+            if not notes:
+                outputs = self._without_empty_log_options(outputs)
         if not await self.store.commit_turn(key, update_ref, new_state):
             return None
         return [*(o for o in outputs if not isinstance(o, Effect)), *run.documents]
 
+    def _without_empty_log_options(self, outputs: list[Output]) -> list[Output]:
+        """Offer neither the pattern nor an export of a log with nothing in it."""
+        nodes = self.program.flows.nodes
+
+        def empty_handed(button: Button) -> bool:
+            event = button.event
+            if not isinstance(event, Choose) or event.node not in nodes:
+                return False
+            target = nodes.get(nodes[event.node].options[event.index].go)
+            return target is not None and (target.show == "pattern" or target.do == "export")
+
+        return [
+            Buttons(tuple(b for b in o.buttons if not empty_handed(b))) if isinstance(o, Buttons) else o
+            for o in outputs
+        ]
+
     async def _with_facts(self, key: str, event: Event) -> Event:
-        """Tell the engine about the note a person picked from their log: whether it is theirs, what it has."""
+        """Tell the engine about the note a person picked, or pressed a button of: whether it is theirs, what it has."""
+        if isinstance(event, Edited):
+            found = await self.notebook.notes(key, note_id_for(key, event.origin))
+            return replace(event, note=found[0].id, answered=tuple(found[0].answers)) if found else event
+        if isinstance(event, Choose) and event.note:
+            found = await self.notebook.notes(key, event.note[:64])
+            return replace(event, answered=tuple(found[0].answers)) if found else STALE
         if not isinstance(event, Pick) or event.item in (OLDER, NEWER):
             return event
         found = await self.notebook.notes(key, event.item[:64]) if event.item else []
@@ -137,3 +169,15 @@ class ChatService:
     async def forget_messages(self, platform: str, user_id: str | int, message_ids: Iterable[int]) -> None:
         """Stop keeping message ids that were deleted or can no longer be."""
         await self.store.untrack_messages(self.pseudonymiser.key(platform, user_id), message_ids)
+
+
+def _with_new_note(outputs: list[Output], note_id: str) -> list[Output]:
+    """Put the id of the note this turn saved on the buttons that were made for it."""
+    return [Buttons(tuple(_bound(b, note_id) for b in o.buttons)) if isinstance(o, Buttons) else o for o in outputs]
+
+
+def _bound(button: Button, note_id: str) -> Button:
+    event = button.event
+    if isinstance(event, Choose) and event.note == NEW_NOTE:
+        return replace(button, event=replace(event, note=note_id))
+    return button

@@ -56,7 +56,7 @@ async def test_a_photo_is_kept_encrypted_listed_and_exported(running: Running) -
     assert PHOTO_CANARY not in database_bytes(running)
 
     listing = await say(running, ALICE, "/log")
-    assert listing.startswith("Your notes: 1, newest first.")
+    assert listing.startswith("Your notes: 1, latest first.")
     labels = [label for label, _ in fake.buttons(fake.sent(ALICE)[-1])]
     view = await press(running, ALICE, labels[0])
     assert "canary-heron he left flowers on my car" in view and "• Photo, " in view
@@ -115,7 +115,7 @@ async def test_delete_one_note_then_forget_everything(running: Running, tmp_path
     await press(running, ALICE, newest)
     assert (await press(running, ALICE, "Delete this note")).startswith("Delete this note, with its answers")
     reply = await press(running, ALICE, "Yes, delete this note")
-    assert reply.startswith("Deleted.") and "Your notes: 1, newest first." in reply
+    assert reply.startswith("Deleted.") and "Your notes: 1, latest first." in reply
     key = service.pseudonymiser.key(PLATFORM, ALICE)
     assert [n.text for n in await service.notebook.notes(key)] == ["first canary-lynx"]
 

@@ -117,14 +117,14 @@ def test_killed_right_after_the_confirmation_loses_no_note(tmp_path: Path) -> No
     process.wait(timeout=10)
     again = run_terminal(env, "/log\n1\n")
     assert again.returncode == 0, again.stderr
-    assert "Your notes: 1, newest first." in again.stdout
+    assert "Your notes: 1, latest first." in again.stdout
     assert "\ncanary-kestrel he was at the station\n" in again.stdout
 
 
 def test_attach_names_a_file_on_this_computer(tmp_path: Path) -> None:
     picture = tmp_path / "screenshot.png"
     picture.write_bytes(b"\x89PNG fake")
-    lines = f"/note he messaged me\n/attach {picture}\n/attach {tmp_path / 'missing.png'}\n/log\n1\n5\n3\n"
+    lines = f"/note he messaged me\n/attach {picture}\n/attach {tmp_path / 'missing.png'}\n/log\n1\n6\n3\n"
     result = run_terminal(terminal_env(tmp_path / "data"), lines)
     assert result.returncode == 0, result.stderr
     assert "Kept with your note, encrypted." in result.stdout

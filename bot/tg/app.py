@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.callback_data import CallbackCodec
-from bot.events import Attachment, Event, Unsupported, parse_text
+from bot.events import Attachment, Command, Edited, Event, Unsupported, parse_text
 from bot.evidence import EvidenceUnavailable
 from bot.flood import FloodGuard, Verdict
 from bot.outputs import Document, Output, PlatformAction
@@ -127,7 +127,7 @@ class TelegramBot:
         if not await self._admit(user.id, message.chat_id, context, text, message.date.timestamp()):
             return
         await self.service.remember_messages(PLATFORM, user.id, [(message.message_id, message.date)])
-        await self._run(update, user.id, message.chat_id, self.event_for(message), context)
+        await self._run(update, user.id, message.chat_id, self.event_for(message), context, _origin(message))
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """Handle a button press: always answer the query, then treat it like any other event."""
@@ -142,12 +142,14 @@ class TelegramBot:
             await self._run(update, user.id, chat.id, self.codec.decode(query.data), context)
 
     async def on_edited(self, update: Update, context: Context) -> None:
-        """Say that edits are not seen (a note keeps what was first sent)."""
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+        """Offer a changed note message as a correction of that note (which keeps what was first sent)."""
+        chat, user, message = update.effective_chat, update.effective_user, update.edited_message
+        if chat is None or user is None or message is None or chat.type != ChatType.PRIVATE or await self._seen(update):
             return
         if await self._admit(user.id, chat.id, context):
-            await self._send(context, user.id, chat.id, [self.text("telegram.edited")])
+            said = parse_text(message.text or message.caption or "")
+            event = Edited(said.argument if isinstance(said, Command) else said.text, _origin(message))
+            await self._run(update, user.id, chat.id, event, context)
 
     async def on_group(self, update: Update, context: Context) -> None:
         """Say the bot is for private chats only, then leave the group or channel."""
@@ -221,9 +223,11 @@ class TelegramBot:
             await self._send(context, user_id, chat_id, [self.text("telegram.flood")])
         return verdict is Verdict.ALLOW
 
-    async def _run(self, update: Update, user_id: int, chat_id: int, event: Event, context: Context) -> None:
+    async def _run(
+        self, update: Update, user_id: int, chat_id: int, event: Event, context: Context, origin: str | None = None
+    ) -> None:
         outputs = await self.service.handle(
-            PLATFORM, user_id, event, update_ref=_update_ref(update), fetch=self._fetcher(context)
+            PLATFORM, user_id, event, update_ref=_update_ref(update), fetch=self._fetcher(context), origin=origin
         )
         if outputs is None:
             return  # this update was handled before: it changes nothing and sends nothing
@@ -303,6 +307,11 @@ class TelegramBot:
             log.warning("Telegram refused a call: %s", type(error).__name__)
             return False
         return True
+
+
+def _origin(message: Message) -> str:
+    """Name a message the person sent: the same before and after they edit it."""
+    return f"{PLATFORM}:{message.chat_id}:{message.message_id}"
 
 
 def _update_ref(update: Update) -> str:
