@@ -20,6 +20,7 @@ MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram
 MAX_INTENT_WORDS = 60
 NOTE_SLOT = "note_id"  # the note in hand: follow-up answers, corrections and files go to it
 EDITED_SLOT = "edited"  # the new words of a changed message, until the person says whether to add them
+FILE_KEPT_SLOT = "file_kept"  # set while the question on screen has had a file sent to it
 NEW_NOTE = "new"  # the note this turn saves; the service puts its id in its place once it is stored
 NOTE_ACTIONS = frozenset({"save_answer", "correct_answer", "amend_note", "amend_edited", "delete_note"})
 
@@ -145,6 +146,7 @@ class _Turn:
         else:
             variables = {"kind": event.kind, "mime": event.mime, "name": event.name, "caption": event.caption}
             self.outputs.append(Effect("save_evidence", event.ref, variables, self.sent_at))
+            self.state = self.state.with_slots({FILE_KEPT_SLOT: "yes"})  # "Skip" becomes "Next" on this question
             self.say("system.evidence_saved")
         self.reprompt()
 
@@ -192,6 +194,8 @@ class _Turn:
     def go(self, target: str) -> None:
         """Move to a node, remembering where the person was for /back."""
         self.state = self.state.moved_to(target, remember=self.state.node)
+        if self.state.slots.get(FILE_KEPT_SLOT):
+            self.state = self.state.with_slots({FILE_KEPT_SLOT: ""})
         if self.program.flows.nodes[target].show == "list":
             self.state = self.state.with_slots({"log_page": "0"})
         self.enter(target)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.events import Choose, Command, Text
+from bot.events import Attachment, Choose, Command, Text
 from bot.outputs import Buttons, Message, Output
 from bot.service import ChatService
 from bot.tg.app import PLATFORM
@@ -153,3 +153,19 @@ async def test_the_list_is_ordered_by_when_it_happened_and_marks_unstated_times(
     lines = [line for line in listing.splitlines() if line.startswith("• ")]
     assert [line.rsplit(": ", 1)[1] for line in lines] == ["no time given", "earlier incident", "older incident"]
     assert "not stated — written at " in lines[0]
+
+
+async def test_after_a_file_the_evidence_question_offers_next_not_skip(service: ChatService) -> None:
+    async def fetch(ref: str) -> bytes:
+        return b"%PDF-1.4 a statement"
+
+    buttons = saved_buttons(await service.handle("terminal", "ann", Command("note", "he sent a letter")))
+    where = saved_buttons(await service.handle("terminal", "ann", buttons["Add details"]))
+    asked = saved_buttons(await service.handle("terminal", "ann", where["Skip"]))
+    assert "Skip" in asked
+    kept = await service.handle(
+        "terminal", "ann", Attachment("document", "ref", 20, "application/pdf", "letter.pdf"), fetch=fetch
+    )
+    after = saved_buttons(kept)
+    assert "Next" in after and "Skip" not in after
+    assert "Skip" in saved_buttons(await service.handle("terminal", "ann", after["Next"]))  # the next question
