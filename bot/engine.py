@@ -37,7 +37,7 @@ def step(program: Program, state: ConversationState, event: Event) -> tuple[Conv
 def failed(program: Program, state: ConversationState, template: str) -> tuple[ConversationState, list[Output]]:
     """Say that something could not be done, and offer again what the person was offered."""
     turn = _Turn(program, state)
-    turn.say(template)
+    turn.say(template, evidence.limits())
     turn.reprompt()
     return turn.state, turn.outputs
 
@@ -138,11 +138,10 @@ class _Turn:
             self.answer(start, event.caption)
             self.outputs = [o for o in self.outputs if not isinstance(o, Buttons | AskText)]  # offered once, below
             current = self.current
-        problem = evidence.problem(event.kind, event.mime, event.size)
         if current is None or not current.attach or not self.state.slots.get(NOTE_SLOT):
             self.say("system.evidence_where")
-        elif problem is not None:
-            self.say(f"system.evidence_{problem}", evidence.limits())
+        elif evidence.too_big(event.size):  # as declared; the download counts again as it goes
+            self.say("system.evidence_too_big", evidence.limits())
         else:
             variables = {"kind": event.kind, "mime": event.mime, "name": event.name, "caption": event.caption}
             self.outputs.append(Effect("save_evidence", event.ref, variables, self.sent_at))

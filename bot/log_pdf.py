@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from PIL import Image, ImageOps
+from fpdf.enums import ResourceAccessPolicy
 
-from bot.evidence import is_image
+from bot.evidence import OPAQUE, identify, is_picture
 from bot.log_rows import COLUMNS, by_incident_time, file_text, row
 from bot.log_views import LogLabels, pattern_variables
 from bot.notebook import Evidence, Note
 from bot.pattern import incident_time, summarise
+from bot.pictures import thumbnail
 from bot.templates import TemplateLibrary
 from bot.when import london_time
 
@@ -57,6 +58,7 @@ def export_pdf(notes: Sequence[Note], files: Sequence[Evidence], templates: Temp
     pdf.set_auto_page_break(True, margin=14)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
+    pdf.resource_access_policy = ResourceAccessPolicy.NONE  # no file or address is ever fetched for the PDF
     pdf.footer_text = templates.render("log.pdf_footer", {})
     pdf.set_title(templates.render("log.pdf_title", {}))
     pdf.set_creation_date(now)
@@ -218,24 +220,15 @@ def _files(
     _heading(pdf, templates.render("log.pdf_files", {"count": len(files)}))
     pdf.set_font(FONT, size=8)
     for item in sorted(files, key=lambda f: f.sent_at or f.saved_at):
-        line = f"#{numbers.get(item.note_id, '?')} · {file_text(item, labels.kinds)} · {item.mime} · {item.size:,} B"
-        if pdf.will_page_break(THUMB_MM + 8 if is_image(item.mime) else 6):
+        detected = identify(item.data) if item.data else item.detected or OPAQUE
+        line = f"#{numbers.get(item.note_id, '?')} · {file_text(item, labels.kinds)} · {detected} · {item.size:,} B"
+        if pdf.will_page_break(THUMB_MM + 8 if is_picture(detected) else 6):
             pdf.add_page()
         pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
-        if is_image(item.mime) and item.data:
-            try:
-                pdf.image(io.BytesIO(item.data), h=THUMB_MM, keep_aspect_ratio=True)
-            except Exception:
+        if is_picture(detected):
+            small = thumbnail(item.data, THUMB_PIXELS)  # only bytes we made ourselves reach fpdf2
+            if small is not None:
+                pdf.image(io.BytesIO(small), h=THUMB_MM, keep_aspect_ratio=True)
+            else:
                 pdf.multi_cell(0, 4.5, templates.render("log.pdf_no_thumbnail", {}), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
-
-
-def _thumbnail(data: bytes) -> io.BytesIO:
-    """Return a small upright JPEG of a picture, so a log with many photos stays a small file."""
-    with Image.open(io.BytesIO(data)) as picture:
-        small = ImageOps.exif_transpose(picture).convert("RGB")
-        small.thumbnail((THUMB_PIXELS, THUMB_PIXELS))
-        out = io.BytesIO()
-        small.save(out, "JPEG", quality=80)
-    out.seek(0)
-    return out

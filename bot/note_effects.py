@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 
-from bot.evidence import MAX_BYTES, EvidenceUnavailable
+from bot.evidence import MAX_BYTES, EvidenceUnavailable, identify
 from bot.log_csv import export_csv
 from bot.log_views import LogLabels
 from bot.notebook import Notebook
@@ -80,7 +80,8 @@ async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: C
         return state.with_slots({EDITED_SLOT: ""})
     elif effect.action == "save_evidence" and note:
         data = await _download(run.fetch, effect.text)
-        await book.add_evidence(key, note, data, dict(effect.variables), effect.sent_at, evidence_id=row_id)
+        details = {**effect.variables, "type": identify(data)}
+        await book.add_evidence(key, note, data, details, effect.sent_at, evidence_id=row_id)
     elif effect.action == "delete_note" and note:
         await book.delete(key, note)
         return state.with_slots({NOTE_SLOT: "", "answered": ""})

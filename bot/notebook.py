@@ -38,6 +38,7 @@ class Evidence:
     caption: str
     size: int
     data: bytes = b""
+    detected: str = ""  # the type its bytes show (evidence.identify), never the name or the declared type
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,7 @@ class Notebook:
                     **{k: str(meta.get(k, "")) for k in ("kind", "mime", "name", "caption")},
                     size=int(meta.get("size", 0)),
                     data=data,
+                    detected=str(meta.get("type", "")),
                 )
             )
         return found

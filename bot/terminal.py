@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import mimetypes
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -13,7 +14,7 @@ from typing import TextIO
 
 from bot import words
 from bot.events import Attachment, Command, Event, Resume, Text, parse_text
-from bot.evidence import EvidenceUnavailable
+from bot.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.plain_text import body_text, buttons_of, numbered
 from bot.service import ChatService
@@ -26,6 +27,7 @@ INTERACTIVE_HINT = (
     " Ctrl-D leaves; your place is kept.)"
 )
 EXPORTS_DIR = "exports"
+SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
 def render_reply(
@@ -76,8 +78,8 @@ class TerminalChat:
             event = replace(event, sent_at=datetime.now(UTC))
         if isinstance(event, Command) and event.name == "attach":
             attachment = attachment_for(event.argument, event.sent_at)
-            if attachment is None:
-                self.write(self.service.program.content.templates.render("terminal.no_file", {}) + "\n\n")
+            if isinstance(attachment, str):
+                self.write(self.service.program.content.templates.render(attachment, {}) + "\n\n")
                 return
             event = attachment
         outputs = await self.service.handle(PLATFORM, self.user, event, fetch=read_file) or ()
@@ -96,21 +98,43 @@ class TerminalChat:
                 break
 
 
-def attachment_for(argument: str, sent_at: datetime | None) -> Attachment | None:
-    """Describe a local file as if it had been sent in a chat ('/attach PATH'); None when there is no such file."""
+def attachment_for(argument: str, sent_at: datetime | None) -> Attachment | str:
+    """Describe a local file as if it had been sent in a chat ('/attach PATH'), or name the template saying why not.
+
+    Only an ordinary file is kept: not a link (which could point anywhere), a device, a pipe, or anything
+    under /proc, /sys or /dev (which could hold the process's environment, and with it the master key).
+    """
     path = Path(argument.strip().strip("'\"")).expanduser()
-    if not argument.strip() or not path.is_file():
-        return None
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Attachment("document", str(path), path.stat().st_size, mime, path.name, "", sent_at)
+    if not argument.strip() or not os.path.lexists(path):
+        return "terminal.no_file"
+    found = path.lstat()
+    if not stat.S_ISREG(found.st_mode) or _is_system_path(path):
+        return "terminal.not_a_file"
+    return Attachment("document", str(path), found.st_size, "", path.name, "", sent_at)
+
+
+def _is_system_path(path: Path) -> bool:
+    real = Path(os.path.realpath(path))  # a folder on the way may be a link to /proc/self
+    return any(real.is_relative_to(root) for root in SYSTEM_ROOTS)
 
 
 async def read_file(ref: str) -> bytes:
-    """Read a file named with /attach."""
+    """Read a file named with /attach: never through a link, never past the size limit."""
+    return await asyncio.to_thread(_read_ordinary_file, ref)
+
+
+def _read_ordinary_file(ref: str) -> bytes:
     try:
-        return await asyncio.to_thread(Path(ref).read_bytes)
+        handle = os.open(ref, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         raise EvidenceUnavailable("unavailable") from None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode) or _is_system_path(Path(ref)):
+            raise EvidenceUnavailable("unavailable")  # swapped for something else since /attach looked
+        data = file.read(MAX_BYTES + 1)
+    if too_big(len(data)):
+        raise EvidenceUnavailable("too_big")
+    return data
 
 
 def save_document(folder: Path, document: Document) -> Path:

@@ -71,7 +71,7 @@ def test_amendments_and_files_are_in_the_row_with_their_times(program: Program) 
     assert "[Added Sat 21 Nov 2026, 13:00] it was the back gate" in " ".join(text.split())
     assert "Files kept as evidence: 1" in text and "Photo, Sat 21 Nov 2026, 12:00: the gate" in text
     assert b"/Subtype /Image" in data
-    broken = [Evidence("e", "n", NOW, NOW, "photo", "image/jpeg", "", "", 3, b"not a picture")]
+    broken = [Evidence("e", "n", NOW, NOW, "photo", "image/jpeg", "", "", 3, b"\xff\xd8\xff\xe0 not a picture")]
     assert "could not be shown here" in pdf_text(export_pdf([note], broken, program.content.templates, NOW))
 
 

@@ -91,10 +91,14 @@ async def test_files_over_the_limit_or_outside_a_note_are_refused_clearly(runnin
     await say(running, ALICE, "/note he followed me to the shop")
     reply = await send(running, photo_message(running, fake.upload(b"y", "big"), MAX_BYTES + 1))
     assert reply.startswith("Sorry, that file is too big to keep here (the limit is 20 MB). Nothing was saved.")
+    assert not any(c.method in ("getFile", "download") for c in fake.calls)  # refused by its declared size
+    fake.upload(b"MZ\x90\x00 a program", "exe")
     program = {"file_id": "exe", "file_unique_id": "exe", "file_name": "tool.exe", "mime_type": "application/x-msdos"}
     reply = await send(running, fake.message(ALICE, document=program))
-    assert reply.startswith("Sorry, I can only keep photos")
-    assert not any(c.method in ("getFile", "download") for c in fake.calls)
+    assert reply.startswith("Kept with your note, encrypted.")  # kept as it came, and never opened
+    service = running.bot.service
+    [kept] = await service.notebook.evidence(service.pseudonymiser.key(PLATFORM, ALICE))
+    assert kept.detected == "application/octet-stream"
 
 
 async def test_a_file_that_cannot_be_downloaded_is_not_confirmed(running: Running) -> None:

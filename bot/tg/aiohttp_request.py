@@ -17,6 +17,10 @@ import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.evidence import EvidenceUnavailable
+
+CHUNK = 64 * 1024  # downloads are read and counted this much at a time
+
 
 class AiohttpRequest(BaseRequest):
     """Make Bot API calls over one pooled aiohttp session, with httpx's default timeouts."""
@@ -78,6 +82,28 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(f"aiohttp.{type(error).__name__}") from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}") from error  # its text would hold the URL
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """Download a file, counting as it comes: past ``limit`` bytes it stops, whatever size was declared."""
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized")
+        timeout = aiohttp.ClientTimeout(sock_connect=self.connect_timeout, sock_read=self.media_write_timeout)
+        received = bytearray()
+        try:
+            async with self._session.get(url, timeout=timeout) as response:
+                if response.status != 200:
+                    raise NetworkError(f"download failed with status {response.status}")
+                if response.content_length is not None and response.content_length > limit:
+                    raise EvidenceUnavailable("too_big")
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    received += chunk
+                    if len(received) > limit:
+                        raise EvidenceUnavailable("too_big")
+        except TimeoutError as error:
+            raise TimedOut(f"aiohttp.{type(error).__name__}") from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+        return bytes(received)
 
     def _timeout(
         self, uploading: bool, read: object, write: object, connect: object, pool: object

@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from bot.callback_data import CallbackCodec
 from bot.events import Attachment, Command, Edited, Event, Unsupported, parse_text
-from bot.evidence import EvidenceUnavailable
+from bot.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.flood import FloodGuard, Verdict
 from bot.outputs import Document, Output, PlatformAction
 from bot.program import Program
@@ -68,6 +68,7 @@ class TelegramBot:
         self.retry_delay = retry_delay
         self.overall_max_rate = overall_max_rate  # Telegram's limit: about 30 messages a second (0: none)
         self._service: ChatService | None = None
+        self.files = AiohttpRequest()  # the Bot API's requests, and file downloads counted as they stream
 
     @property
     def service(self) -> ChatService:
@@ -85,7 +86,7 @@ class TelegramBot:
         builder = (
             ApplicationBuilder()
             .token(self.settings.telegram_token or "")
-            .request(AiohttpRequest())
+            .request(self.files)
             .get_updates_request(AiohttpRequest(pool_size=1))
             .rate_limiter(AIORateLimiter(overall_max_rate=self.overall_max_rate, max_retries=3))
             .concurrent_updates(PerChatUpdateProcessor())
@@ -201,7 +202,9 @@ class TelegramBot:
         async def fetch(file_id: str) -> bytes:
             try:
                 file = await context.bot.get_file(file_id)
-                return bytes(await file.download_as_bytearray())
+                if too_big(file.file_size):  # as Telegram declares it: refused before a byte is downloaded
+                    raise EvidenceUnavailable("too_big")
+                return await self.files.download(file.file_path or "", MAX_BYTES)  # and counted as it comes
             except TelegramError as error:
                 log.warning("could not download a file: %s", type(error).__name__)
                 raise EvidenceUnavailable("unavailable") from None
