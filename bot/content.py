@@ -41,6 +41,7 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "terminal.exit": {},
     "terminal.document": {"path": "data/exports/notes.pdf"},
     "terminal.no_file": {},
+    "terminal.forgotten": {"removed": 2, "left": 0, "folder": "data/exports"},
     "terminal.not_a_file": {},
     "telegram.cleared": {"removed": 3, "kept": 1},
     "telegram.exit": {},

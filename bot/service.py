@@ -21,13 +21,14 @@ from bot.identity import Pseudonymiser, load_or_create_secret
 from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.note_store import NoteStore
 from bot.notebook import Notebook
-from bot.outputs import Button, Buttons, Effect, LogView, Output
+from bot.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
 from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+FORGOTTEN = "forgotten"  # said to the adapter after "Delete everything", so it deletes what it keeps too
 
 
 class ChatService:
@@ -79,10 +80,11 @@ class ChatService:
             if update_ref is not None and await self.store.was_handled(update_ref):
                 log.info("update already handled; skipped")
                 return None
-            state = await self.store.load_state(key) or ConversationState()
+            stored = await self.store.load_state(key)
+            state = stored or ConversationState()
             try:
                 event = await self._with_facts(key, event)
-                outputs = await self._turn(key, (update_ref, origin), state, event, fetch)
+                outputs = await self._turn(key, (update_ref, origin, stored is None), state, event, fetch)
             except EvidenceUnavailable as problem:
                 log.warning("a file could not be kept: %s", problem.reason)
                 return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
@@ -95,9 +97,14 @@ class ChatService:
         return outputs
 
     async def _turn(
-        self, key: str, refs: tuple[str | None, str | None], state: ConversationState, event: Event, fetch: Fetch | None
+        self,
+        key: str,
+        refs: tuple[str | None, str | None, bool],
+        state: ConversationState,
+        event: Event,
+        fetch: Fetch | None,
     ) -> list[Output] | None:
-        update_ref, origin = refs
+        update_ref, origin, fresh = refs
         new_state, outputs = engine.step(self.program, state, event)
         run = EffectRun(self.notebook, self.program.content.templates, fetch)
         effects = [o for o in outputs if isinstance(o, Effect)]
@@ -111,9 +118,17 @@ class ChatService:
             outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
             if not notes:
                 outputs = self._without_empty_log_options(outputs)
-        if not await self.store.commit_turn(key, update_ref, new_state):
+        forgotten = any(e.action == "forget" for e in effects)
+        # After "Delete everything", nothing keeps a place for them: not that screen, nor a button pressed on it.
+        keep = not forgotten and not (fresh and isinstance(event, Choose) and self._forgets(event.node))
+        if not await self.store.commit_turn(key, update_ref, new_state if keep else None):
             return None
-        return [*(o for o in outputs if not isinstance(o, Effect)), *run.documents]
+        said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
+        return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.documents]
+
+    def _forgets(self, node_id: str) -> bool:
+        node = self.program.flows.nodes.get(node_id)
+        return node is not None and node.do == "forget"
 
     def _without_empty_log_options(self, outputs: list[Output]) -> list[Output]:
         """Offer neither the pattern nor an export of a log with nothing in it."""

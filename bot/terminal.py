@@ -17,7 +17,7 @@ from bot.events import Attachment, Command, Event, Resume, Text, parse_text
 from bot.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.plain_text import body_text, buttons_of, numbered
-from bot.service import ChatService
+from bot.service import FORGOTTEN, ChatService
 from bot.templates import TemplateLibrary
 
 PLATFORM = "terminal"
@@ -31,14 +31,18 @@ SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
 def render_reply(
-    outputs: Sequence[Output], templates: TemplateLibrary | None = None, saved: Sequence[Path] = ()
+    outputs: Sequence[Output],
+    templates: TemplateLibrary | None = None,
+    saved: Sequence[Path] = (),
+    notices: Sequence[str] = (),
 ) -> str:
-    """Write one reply as plain text: the messages, then the options numbered on their own lines."""
+    """Write one reply as plain text: the messages, what the terminal did, then the options numbered."""
     parts = [body_text(outputs)]
-    for action in (o for o in outputs if isinstance(o, PlatformAction)):
+    for action in (o for o in outputs if isinstance(o, PlatformAction) and o.name != FORGOTTEN):
         parts.append(templates.render(f"terminal.{action.name}", {}) if templates else "")
     for path in saved:
         parts.append(templates.render("terminal.document", {"path": str(path)}) if templates else str(path))
+    parts.extend(notices)
     if any(isinstance(o, AskText) for o in outputs):
         parts.append("(Type your answer.)")
     if (buttons := buttons_of(outputs)) and PlatformAction("exit") not in outputs:
@@ -85,9 +89,13 @@ class TerminalChat:
         outputs = await self.service.handle(PLATFORM, self.user, event, fetch=read_file) or ()
         self.buttons = buttons_of(outputs) or self.buttons
         self.finished = PlatformAction("exit") in outputs
-        documents = [o for o in outputs if isinstance(o, Document)]
-        saved = [save_document(self.service.store.path.parent / EXPORTS_DIR, d) for d in documents]
-        self.write(render_reply(outputs, self.service.program.content.templates, saved) + "\n\n")
+        folder = self.service.store.path.parent / EXPORTS_DIR
+        saved = [save_document(folder, d) for d in outputs if isinstance(d, Document)]
+        templates, notices = self.service.program.content.templates, []
+        if PlatformAction(FORGOTTEN) in outputs:
+            removed, left = remove_exports(folder)
+            notices.append(templates.render("terminal.forgotten", {"removed": removed, "left": left, "folder": folder}))
+        self.write(render_reply(outputs, templates, saved, notices) + "\n\n")
 
     async def run(self, lines: Iterable[str]) -> None:
         """Open the chat and answer each line in turn."""
@@ -147,6 +155,21 @@ def save_document(folder: Path, document: Document) -> Path:
     path.touch(mode=0o600)
     path.write_bytes(document.data)
     return path.resolve()
+
+
+def remove_exports(folder: Path) -> tuple[int, int]:
+    """Overwrite and delete every export written here; return (deleted, could not be deleted)."""
+    removed = left = 0
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        try:
+            if path.is_file() and not path.is_symlink():
+                with path.open("r+b") as file:  # its bytes are gone even if the file system keeps the blocks
+                    file.write(b"\0" * path.stat().st_size)
+            path.unlink()
+            removed += 1
+        except OSError:
+            left += 1
+    return removed, left
 
 
 async def run_terminal(service: ChatService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:

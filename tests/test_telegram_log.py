@@ -127,7 +127,7 @@ async def test_delete_one_note_then_forget_everything(running: Running, tmp_path
     assert (await press(running, ALICE, "No, keep my notes")).startswith("What would you like to do?")
     await say(running, ALICE, "/forget")
     reply = await press(running, ALICE, "Yes, delete everything")
-    assert reply.startswith("Done. Everything kept for you has been deleted.")
+    assert reply.startswith("Done. Everything kept for you has been deleted:")
     assert await service.notebook.notes(key) == []
     assert b"canary-lynx" not in database_bytes(running)
     cleared = await press(running, ALICE, "Clear this chat")

@@ -235,8 +235,8 @@ class TelegramBot:
         if outputs is None:
             return  # this update was handled before: it changes nothing and sends nothing
         before = ""
-        for action in (o for o in outputs if isinstance(o, PlatformAction)):
-            before = await self._perform(action.name, user_id, chat_id, context)
+        for action in (o for o in outputs if isinstance(o, PlatformAction) and o.name in ("clear", "exit")):
+            before = await self._perform(action.name, user_id, chat_id, context)  # a forget keeps nothing here
         if PlatformAction("exit") in outputs:
             await self._send(context, user_id, chat_id, [before])
             return
