@@ -1,6 +1,6 @@
 """Run every benchmark: ``python -m bench``."""
 
-from bench import end_to_end, engine, export, memory, startup, store_scale
+from bench import end_to_end, engine, export, isolation, memory, startup, store_scale
 
 if __name__ == "__main__":
     startup.main()
@@ -8,4 +8,5 @@ if __name__ == "__main__":
     memory.main()
     store_scale.main()
     export.main()
+    isolation.main()
     end_to_end.main([])

@@ -32,6 +32,7 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "system.evidence_saved": {},
     "system.evidence_too_big": {"max_mb": "20"},
     "system.evidence_unavailable": {},
+    "system.export_failed": {},
     "system.loop": {},
     "system.resume": {},
     "system.button_danger": {},

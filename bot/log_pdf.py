@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,11 @@ from fpdf.enums import ResourceAccessPolicy
 
 from bot.evidence import OPAQUE, identify, is_picture
 from bot.log_rows import COLUMNS, by_incident_time, file_text, row
-from bot.log_views import LogLabels, pattern_variables
+from bot.log_views import LogLabels, PdfWords
 from bot.notebook import Evidence, Note
 from bot.pattern import incident_time, summarise
 from bot.pictures import thumbnail
 from bot.templates import TemplateLibrary
-from bot.when import london_time
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
@@ -49,8 +49,24 @@ class _LogPdf(FPDF):
 
 
 def export_pdf(notes: Sequence[Note], files: Sequence[Evidence], templates: TemplateLibrary, now: datetime) -> bytes:
-    """Return the log as PDF bytes: header, pattern and chart, the table (one row per incident), the files."""
-    labels = LogLabels.render(templates)
+    """Return the log as PDF bytes, in this process: files are given with their bytes, thumbnails made here."""
+    thumbnails = {f.id: thumbnail(f.data, THUMB_PIXELS) for f in files if is_picture(identify(f.data))}
+    described = [replace(f, data=b"", detected=identify(f.data) if f.data else f.detected) for f in files]
+    return layout_pdf(notes, described, PdfWords.render(templates, notes, len(files), now), now, thumbnails)
+
+
+def layout_pdf(
+    notes: Sequence[Note],
+    files: Sequence[Evidence],
+    words: PdfWords,
+    now: datetime,
+    thumbnails: Mapping[str, bytes | None],
+) -> bytes:
+    """Lay out the PDF: header, pattern and chart, the table (one row per incident), the files with thumbnails.
+
+    ``thumbnails`` holds the JPEGs made by ``pictures.thumbnail``: no file as a person sent it reaches fpdf2.
+    """
+    labels = words.labels
     ordered = by_incident_time(list(notes))
     pattern = summarise((incident_time(n) for n in ordered), now)
     pdf = _LogPdf(orientation="landscape", format="A4")
@@ -59,18 +75,17 @@ def export_pdf(notes: Sequence[Note], files: Sequence[Evidence], templates: Temp
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
     pdf.resource_access_policy = ResourceAccessPolicy.NONE  # no file or address is ever fetched for the PDF
-    pdf.footer_text = templates.render("log.pdf_footer", {})
-    pdf.set_title(templates.render("log.pdf_title", {}))
+    pdf.footer_text = words.footer
+    pdf.set_title(words.title)
     pdf.set_creation_date(now)
     pdf.add_page()
-    header = {**pattern_variables(pattern), "generated": london_time(now)}
-    _heading(pdf, templates.render("log.pdf_title", {}))
-    _paragraph(pdf, templates.render("log.pdf_header", header))
-    if pattern_text := templates.render("log.pdf_pattern", header):
-        _paragraph(pdf, pattern_text)
+    _heading(pdf, words.title)
+    _paragraph(pdf, words.header)
+    if words.pattern.strip():
+        _paragraph(pdf, words.pattern)
     _chart(pdf, pattern.weeks[-CHART_WEEKS:])
     _table(pdf, ordered, labels)
-    _files(pdf, ordered, files, labels, templates)
+    _files(pdf, ordered, files, words, thumbnails)
     return bytes(pdf.output())
 
 
@@ -212,23 +227,24 @@ def _printable(text: str) -> str:
 
 
 def _files(
-    pdf: FPDF, notes: Sequence[Note], files: Sequence[Evidence], labels: LogLabels, templates: TemplateLibrary
+    pdf: FPDF, notes: Sequence[Note], files: Sequence[Evidence], words: PdfWords, thumbnails: Mapping[str, bytes | None]
 ) -> None:
-    """List every kept file by time and kind, with the incident it belongs to; images as thumbnails."""
+    """List every kept file by time and kind, with the incident it belongs to; pictures as thumbnails."""
     numbers = {note.id: number for number, note in enumerate(notes, start=1)}
     pdf.ln(4)
-    _heading(pdf, templates.render("log.pdf_files", {"count": len(files)}))
+    _heading(pdf, words.files)
     pdf.set_font(FONT, size=8)
     for item in sorted(files, key=lambda f: f.sent_at or f.saved_at):
-        detected = identify(item.data) if item.data else item.detected or OPAQUE
-        line = f"#{numbers.get(item.note_id, '?')} · {file_text(item, labels.kinds)} · {detected} · {item.size:,} B"
+        detected = item.detected or OPAQUE
+        kind = file_text(item, words.labels.kinds)
+        line = f"#{numbers.get(item.note_id, '?')} · {kind} · {detected} · {item.size:,} B"
         if pdf.will_page_break(THUMB_MM + 8 if is_picture(detected) else 6):
             pdf.add_page()
         pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
         if is_picture(detected):
-            small = thumbnail(item.data, THUMB_PIXELS)  # only bytes we made ourselves reach fpdf2
+            small = thumbnails.get(item.id)  # only JPEGs made by pictures.thumbnail reach fpdf2
             if small is not None:
                 pdf.image(io.BytesIO(small), h=THUMB_MM, keep_aspect_ratio=True)
             else:
-                pdf.multi_cell(0, 4.5, templates.render("log.pdf_no_thumbnail", {}), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 4.5, words.no_thumbnail, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)

@@ -200,3 +200,31 @@ def _short_time(note: Note) -> str:
 
 def _day(moment: datetime | None) -> str:
     return moment.astimezone(LONDON).strftime("%a %d %b %Y") if moment else ""
+
+
+@dataclass(frozen=True)
+class PdfWords:
+    """Every word the PDF prints, rendered from templates before the layout (which may run in another process)."""
+
+    labels: LogLabels
+    title: str
+    header: str
+    pattern: str
+    footer: str
+    files: str
+    no_thumbnail: str
+
+    @classmethod
+    def render(cls, templates: TemplateLibrary, notes: Sequence[Note], files: int, now: datetime) -> PdfWords:
+        """Render the PDF's words for these notes."""
+        pattern = summarise((incident_time(n) for n in notes), now)
+        header = {**pattern_variables(pattern), "generated": london_time(now)}
+        return cls(
+            LogLabels.render(templates),
+            templates.render("log.pdf_title", {}),
+            templates.render("log.pdf_header", header),
+            templates.render("log.pdf_pattern", header),
+            templates.render("log.pdf_footer", {}),
+            templates.render("log.pdf_files", {"count": files}),
+            templates.render("log.pdf_no_thumbnail", {}),
+        )

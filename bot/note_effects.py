@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -11,9 +10,10 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from bot.evidence import MAX_BYTES, EvidenceUnavailable, identify
+from bot.export_worker import Exporter
 from bot.log_csv import export_csv
-from bot.log_views import LogLabels
-from bot.notebook import Notebook
+from bot.log_views import LogLabels, PdfWords
+from bot.notebook import Evidence, Notebook
 from bot.outputs import Document, Effect
 from bot.state import ConversationState
 from bot.templates import TemplateLibrary
@@ -43,6 +43,7 @@ class EffectRun:
     notebook: Notebook
     templates: TemplateLibrary
     fetch: Fetch | None = None
+    exporter: Exporter | None = None
     documents: list[Document] = field(default_factory=list)
 
 
@@ -90,8 +91,15 @@ async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: C
         kept = {name: value for name, value in state.slots.items() if name not in LOG_SLOTS}
         return replace(state, slots=MappingProxyType(kept))
     elif effect.action == "export":
-        run.documents.extend(await export(book, key, run.templates, datetime.now(UTC)))
+        run.documents.extend(await export(book, key, run.templates, datetime.now(UTC), run.exporter))
     return state
+
+
+async def _identified(book: Notebook, key: str, item: Evidence) -> Evidence:
+    """Return a file's description with the type its bytes show (files kept before types were recorded)."""
+    if item.detected:
+        return item
+    return replace(item, detected=identify(await book.evidence_data(key, item)))
 
 
 async def _download(fetch: Fetch | None, ref: str) -> bytes:
@@ -103,14 +111,15 @@ async def _download(fetch: Fetch | None, ref: str) -> bytes:
     return data
 
 
-async def export(book: Notebook, key: str, templates: TemplateLibrary, now: datetime) -> list[Document]:
-    """Return a person's log as a PDF and a CSV, with neutral file names."""
-    from bot.log_pdf import export_pdf  # fpdf2, Pillow and fontTools: loaded on the first export, not at start
-
+async def export(
+    book: Notebook, key: str, templates: TemplateLibrary, now: datetime, exporter: Exporter | None = None
+) -> list[Document]:
+    """Return a person's log as a PDF (made in a worker process) and a CSV, with neutral file names."""
     notes = await book.notes(key)
-    files = await book.evidence(key, with_data=True)
+    files = [await _identified(book, key, f) for f in await book.evidence(key)]
     stem = f"notes-{now:%Y-%m-%d}"
-    pdf = await asyncio.to_thread(export_pdf, notes, files, templates, now)  # other chats go on meanwhile
+    words = PdfWords.render(templates, notes, len(files), now)
+    pdf = await (exporter or Exporter()).pdf(notes, files, words, now, lambda item: book.evidence_data(key, item))
     return [
         Document(f"{stem}.pdf", "application/pdf", pdf),
         Document(f"{stem}.csv", "text/csv", export_csv(notes, LogLabels.render(templates))),

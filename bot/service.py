@@ -17,6 +17,7 @@ from bot.crypto import RowSealer, Vault, load_master_key
 from bot.engine import NEW_NOTE, NOTE_SLOT
 from bot.events import NEWER, OLDER, Choose, Edited, Event, Pick
 from bot.evidence import EvidenceUnavailable
+from bot.export_worker import Exporter, ExportFailed
 from bot.identity import Pseudonymiser, load_or_create_secret
 from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.note_store import NoteStore
@@ -34,8 +35,16 @@ FORGOTTEN = "forgotten"  # said to the adapter after "Delete everything", so it 
 class ChatService:
     """The platform-neutral bot: adapters turn what people do into events and render the outputs."""
 
-    def __init__(self, program: Program, store: Store, pseudonymiser: Pseudonymiser, notebook: Notebook) -> None:
+    def __init__(
+        self,
+        program: Program,
+        store: Store,
+        pseudonymiser: Pseudonymiser,
+        notebook: Notebook,
+        exporter: Exporter | None = None,
+    ) -> None:
         self.program = program
+        self.exporter = exporter or Exporter()
         self.store = store
         self.pseudonymiser = pseudonymiser
         self.notebook = notebook
@@ -88,6 +97,9 @@ class ChatService:
             except EvidenceUnavailable as problem:
                 log.warning("a file could not be kept: %s", problem.reason)
                 return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
+            except ExportFailed as problem:
+                log.error("an export could not be made: %s", problem)
+                return engine.failed(self.program, state, "system.export_failed")[1]
             except (sqlite3.Error, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
@@ -106,7 +118,7 @@ class ChatService:
     ) -> list[Output] | None:
         update_ref, origin, fresh = refs
         new_state, outputs = engine.step(self.program, state, event)
-        run = EffectRun(self.notebook, self.program.content.templates, fetch)
+        run = EffectRun(self.notebook, self.program.content.templates, fetch, self.exporter)
         effects = [o for o in outputs if isinstance(o, Effect)]
         new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
         outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))

@@ -52,3 +52,17 @@ async def test_the_end_to_end_benchmark_runs_both_bots() -> None:
     assert all(r.answered > 0 and r.lost == 0 and r.percentile(0.99) >= r.percentile(0.5) > 0 for r in results)
     table = end_to_end.report(results)
     assert len(table) == 5 and table[1].split()[-1] == f"{results[0].per_second / results[1].per_second:.2f}"
+
+
+async def test_the_isolation_benchmark_runs() -> None:
+    from bench import isolation
+
+    figures = await isolation.latency(exporters=1, notes=2, baseline_turns=4)
+    assert figures["alone_p99"] > 0 and figures["during_p99"] > 0 and figures["export_seconds"] > 0
+
+
+def test_the_export_memory_benchmark_runs() -> None:
+    from bench import isolation
+
+    seconds, own, worker = isolation.memory(notes=3, pictures=1)
+    assert seconds > 0 and own > 10 and worker > 10
