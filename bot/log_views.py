@@ -62,6 +62,8 @@ LOG_TEMPLATES: dict[str, dict[str, object]] = {
     "log.pdf_files": {"count": 1},
     "log.pdf_no_thumbnail": {},
     "log.pdf_footer": {},
+    "log.pack": {"parts": 2},
+    "log.manifest_header": {},
     "log.added": {},
     "log.noted": {},
     "log.sent": {},

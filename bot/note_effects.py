@@ -9,12 +9,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 
+from bot import evidence_pack
 from bot.evidence import MAX_BYTES, EvidenceUnavailable, identify
 from bot.export_worker import Exporter
 from bot.log_csv import export_csv
+from bot.log_rows import by_incident_time
 from bot.log_views import LogLabels, PdfWords
 from bot.notebook import Evidence, Notebook
-from bot.outputs import Document, Effect
+from bot.outputs import Document, Effect, Message
 from bot.state import ConversationState
 from bot.templates import TemplateLibrary
 
@@ -45,6 +47,7 @@ class EffectRun:
     fetch: Fetch | None = None
     exporter: Exporter | None = None
     documents: list[Document] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
 
 
 async def apply_effects(
@@ -91,15 +94,11 @@ async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: C
         kept = {name: value for name, value in state.slots.items() if name not in LOG_SLOTS}
         return replace(state, slots=MappingProxyType(kept))
     elif effect.action == "export":
-        run.documents.extend(await export(book, key, run.templates, datetime.now(UTC), run.exporter))
+        made = await export(book, key, run.templates, datetime.now(UTC), run.exporter)
+        run.documents.extend(made)
+        if parts := sum(d.media_type == "application/zip" for d in made):
+            run.notices.append(Message("log.pack", run.templates.render("log.pack", {"parts": parts})))
     return state
-
-
-async def _identified(book: Notebook, key: str, item: Evidence) -> Evidence:
-    """Return a file's description with the type its bytes show (files kept before types were recorded)."""
-    if item.detected:
-        return item
-    return replace(item, detected=identify(await book.evidence_data(key, item)))
 
 
 async def _download(fetch: Fetch | None, ref: str) -> bytes:
@@ -114,13 +113,27 @@ async def _download(fetch: Fetch | None, ref: str) -> bytes:
 async def export(
     book: Notebook, key: str, templates: TemplateLibrary, now: datetime, exporter: Exporter | None = None
 ) -> list[Document]:
-    """Return a person's log as a PDF (made in a worker process) and a CSV, with neutral file names."""
+    """Return a person's log as a PDF (made in a worker process) and a CSV, with neutral file names, and when
+    files were kept, the evidence pack (ZIP parts made as they are sent)."""
     notes = await book.notes(key)
-    files = [await _identified(book, key, f) for f in await book.evidence(key)]
+    numbers = {note.id: number for number, note in enumerate(by_incident_time(notes), start=1)}
+
+    async def read(item: Evidence) -> bytes:
+        return await book.evidence_data(key, item)
+
+    packed = await evidence_pack.describe(await book.evidence(key), numbers, read)
+    files = [replace(p.item, detected=p.detected) for p in packed]  # the type from the bytes, always
     stem = f"notes-{now:%Y-%m-%d}"
     words = PdfWords.render(templates, notes, len(files), now)
-    pdf = await (exporter or Exporter()).pdf(notes, files, words, now, lambda item: book.evidence_data(key, item))
-    return [
-        Document(f"{stem}.pdf", "application/pdf", pdf),
-        Document(f"{stem}.csv", "text/csv", export_csv(notes, LogLabels.render(templates))),
-    ]
+    pdf = await (exporter or Exporter()).pdf(notes, files, words, now, read)
+    table = export_csv(notes, LogLabels.render(templates))
+    found = [Document(f"{stem}.pdf", "application/pdf", pdf), Document(f"{stem}.csv", "text/csv", table)]
+    if packed:
+        header = templates.render("log.manifest_header", {}).split(",")
+        first = {
+            f"{stem}.pdf": pdf,
+            f"{stem}.csv": table,
+            "manifest.csv": evidence_pack.manifest(packed, numbers, header),
+        }
+        found += evidence_pack.documents(stem, first, packed, read)
+    return found

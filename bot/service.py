@@ -136,7 +136,7 @@ class ChatService:
         if not await self.store.commit_turn(key, update_ref, new_state if keep else None):
             return None
         said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
-        return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.documents]
+        return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.notices, *run.documents]
 
     def _forgets(self, node_id: str) -> bool:
         node = self.program.flows.nodes.get(node_id)

@@ -90,7 +90,7 @@ class TerminalChat:
         self.buttons = buttons_of(outputs) or self.buttons
         self.finished = PlatformAction("exit") in outputs
         folder = self.service.store.path.parent / EXPORTS_DIR
-        saved = [save_document(folder, d) for d in outputs if isinstance(d, Document)]
+        saved = [save_document(folder, d, await d.content()) for d in outputs if isinstance(d, Document)]
         templates, notices = self.service.program.content.templates, []
         if PlatformAction(FORGOTTEN) in outputs:
             removed, left = remove_exports(folder)
@@ -145,7 +145,7 @@ def _read_ordinary_file(ref: str) -> bytes:
     return data
 
 
-def save_document(folder: Path, document: Document) -> Path:
+def save_document(folder: Path, document: Document, data: bytes) -> Path:
     """Write a file the bot gives (an export) where only this user can read it; never overwrite one."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path, number = folder / document.filename, 1
@@ -153,7 +153,7 @@ def save_document(folder: Path, document: Document) -> Path:
         number += 1
         path = folder / f"{Path(document.filename).stem}-{number}{Path(document.filename).suffix}"
     path.touch(mode=0o600)
-    path.write_bytes(document.data)
+    path.write_bytes(data)
     return path.resolve()
 
 

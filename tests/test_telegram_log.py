@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 from PIL import Image
@@ -62,8 +64,16 @@ async def test_a_photo_is_kept_encrypted_listed_and_exported(running: Running) -
     assert "canary-heron he left flowers on my car" in view and "• Photo, " in view
     await press(running, ALICE, "Back to my notes")
     await press(running, ALICE, "Export (PDF and CSV)")
-    await fake.wait_for(lambda: len(fake.documents(ALICE)) == 2)
-    pdf, table = fake.documents(ALICE)
+    await fake.wait_for(lambda: len(fake.documents(ALICE)) == 3)
+    pdf, table, pack = fake.documents(ALICE)
+    assert pack["filename"].endswith("-files.zip")
+    with zipfile.ZipFile(io.BytesIO(pack["data"])) as opened:
+        names = opened.namelist()
+        assert names[:3] == [pdf["filename"], table["filename"], "manifest.csv"]
+        assert opened.read(names[3]) == data  # the photo exactly as it came
+        [listed] = list(csv.reader(io.StringIO(opened.read("manifest.csv").decode("utf-8-sig"))))[1:]
+    assert listed[:6] == [names[3], "1", "image/jpeg", str(len(data)), hashlib.sha256(data).hexdigest(), "1"]
+    assert "Also a ZIP file with the PDF, the CSV" in fake.texts(ALICE)[-1]
     assert (pdf["filename"].endswith(".pdf"), table["filename"].endswith(".csv")) == (True, True)
     assert "note" in pdf["filename"] and "stalk" not in pdf["filename"] + table["filename"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf["data"])).pages)

@@ -130,7 +130,8 @@ def test_attach_names_a_file_on_this_computer(tmp_path: Path) -> None:
     assert "Kept with your note, encrypted." in result.stdout
     assert "There is no file at that path." in result.stdout
     assert "• File, " in result.stdout and ": screenshot.png" in result.stdout
-    [table, pdf] = sorted((tmp_path / "data" / "exports").iterdir())
-    assert (pdf.suffix, table.suffix) == (".pdf", ".csv")
-    assert f"Saved a file: {pdf}" in result.stdout
+    [table, pdf, pack] = sorted((tmp_path / "data" / "exports").iterdir(), key=lambda p: p.suffix)
+    assert (pdf.suffix, table.suffix, pack.name[-10:]) == (".pdf", ".csv", "-files.zip")
+    assert f"Saved a file: {pdf}" in result.stdout and f"Saved a file: {pack}" in result.stdout
     assert pdf.stat().st_mode & 0o777 == 0o600 and pdf.read_bytes().startswith(b"%PDF")
+    assert pack.stat().st_mode & 0o777 == 0o600 and pack.read_bytes().startswith(b"PK")

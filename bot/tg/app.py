@@ -283,9 +283,8 @@ class TelegramBot:
 
     async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
         """Send a file to keep; not protected, so the person can pass it to the police or an advocate."""
-        message = await self._retrying(
-            lambda: context.bot.send_document(chat_id, document.data, filename=document.filename)
-        )
+        data = await document.content()
+        message = await self._retrying(lambda: context.bot.send_document(chat_id, data, filename=document.filename))
         await self.service.remember_messages(PLATFORM, user_id, [(message.message_id, message.date)])
 
     async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:

@@ -81,7 +81,8 @@ async def exported_pdf(running: Running) -> bytes:
     key = service.pseudonymiser.key(PLATFORM, ALICE)
     from datetime import UTC, datetime
 
-    pdf, _ = await export(service.notebook, key, service.program.content.templates, datetime.now(UTC))
+    pdf = (await export(service.notebook, key, service.program.content.templates, datetime.now(UTC)))[0]
+    assert pdf.filename.endswith(".pdf")
     return pdf.data
 
 
