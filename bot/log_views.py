@@ -68,6 +68,7 @@ LOG_TEMPLATES: dict[str, dict[str, object]] = {
     "log.noted": {},
     "log.sent": {},
     "log.not_stated": {},
+    "log.column_written": {},
     **{f"log.column_{column}": {} for column in COLUMNS},
     **{f"log.kind_{kind}": {} for kind in ("photo", "video", "voice", "audio", "video_note", "document")},
 }
@@ -83,6 +84,7 @@ class LogLabels:
     noted: str
     sent: str
     not_stated: str
+    written: str
 
     @classmethod
     def render(cls, templates: TemplateLibrary) -> LogLabels:
@@ -91,10 +93,10 @@ class LogLabels:
             k.removeprefix("log.kind_"): templates.render(k, {}) for k in LOG_TEMPLATES if k.startswith("log.kind_")
         }
         columns = {column: templates.render(f"log.column_{column}", {}) for column in COLUMNS}
-        added, noted, sent, not_stated = (
-            templates.render(f"log.{name}", {}) for name in ("added", "noted", "sent", "not_stated")
+        added, noted, sent, not_stated, written = (
+            templates.render(f"log.{name}", {}) for name in ("added", "noted", "sent", "not_stated", "column_written")
         )
-        return cls(columns, kinds, added, noted, sent, not_stated)
+        return cls(columns, kinds, added, noted, sent, not_stated, written)
 
 
 def expand(outputs: Sequence[Output], notes: Sequence[Note], templates: TemplateLibrary, now: datetime) -> list[Output]:

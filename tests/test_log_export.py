@@ -90,3 +90,34 @@ def test_the_csv_has_the_columns_one_row_per_incident_and_no_formulas(program: P
     assert len(rows) == 5 and [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
     assert rows[1][2] == "place-2" and rows[1][5] == "101, ref 4471"
     assert rows[4][3] == '\'=HYPERLINK("http://x")'
+
+
+def test_the_pdf_says_when_it_happened_and_when_it_was_written(program: Program) -> None:
+    written = NOW - timedelta(hours=2)
+    stated = Note(
+        "a",
+        written,
+        written,
+        "he was at the gate",
+        {"when": Entry("when", written, "2026-11-19T17:00:00+00:00 (thu 5pm)")},
+    )
+    unstated = Note("b", written, written, "he rang twice")
+    text = " ".join(pdf_text(export_pdf([stated, unstated], [], program.content.templates, NOW)).split())
+    assert "Written at (UK time)" in text
+    assert "Thu 19 Nov 2026, 17:00 (thu 5pm)" in text
+    assert "not stated — written at Sat 21 Nov 2026, 10:00" in text and text.count("Sat 21 Nov 2026, 10:00") >= 3
+
+
+def test_emoji_are_printed_as_their_names_never_dropped(program: Program) -> None:
+    note = Note("n", NOW, NOW, "he sent 🔪🔪 and 👍🏽 then 他")
+    text = " ".join(pdf_text(export_pdf([note], [], program.content.templates, NOW)).split())
+    assert "he sent [kitchen knife][kitchen knife] and [thumbs up medium skin tone] then [cjk" in text
+
+
+def test_arabic_and_urdu_are_shaped_and_read_right_to_left(program: Program) -> None:
+    arabic, urdu = "كان ينتظرني خارج العمل", "وہ میرے گھر کے باہر کھڑا تھا"
+    data = export_pdf([Note("a", NOW, NOW, arabic), Note("u", NOW, NOW, urdu)], [], program.content.templates, NOW)
+    text = pdf_text(data)
+    assert "ينتظرني" in text and "العمل" in text  # in reading order: unshaped, they come out reversed
+    assert "کھڑا" in text and "تھا" in text  # Urdu letters only the shipped Noto Sans Arabic has
+    assert "ينتظرني"[::-1] not in text
