@@ -21,6 +21,8 @@ MAX_INTENT_WORDS = 60
 NOTE_SLOT = "note_id"  # the note in hand: follow-up answers, corrections and files go to it
 EDITED_SLOT = "edited"  # the new words of a changed message, until the person says whether to add them
 FILE_KEPT_SLOT = "file_kept"  # set while the question on screen has had a file sent to it
+PREVIEW_SLOT = "note_preview"  # the start of the note in hand, quoted by its questions
+PREVIEW_WORDS = 40  # characters of it
 NEW_NOTE = "new"  # the note this turn saves; the service puts its id in its place once it is stored
 NOTE_ACTIONS = frozenset({"save_answer", "correct_answer", "amend_note", "amend_edited", "delete_note"})
 
@@ -108,7 +110,8 @@ class _Turn:
         option = node.options[event.index]
         if event.note and event.note != self.state.slots.get(NOTE_SLOT):
             # The button was shown under another note: it acts on that one, never on the note in hand.
-            self.state = self.state.with_slots({NOTE_SLOT: event.note, "answered": ",".join(event.answered)})
+            slots = {NOTE_SLOT: event.note, "answered": ",".join(event.answered), PREVIEW_SLOT: _preview(event.preview)}
+            self.state = self.state.with_slots(slots)
         self.state = self.state.with_slots(option.sets)
         if option.go.startswith("/"):
             self.command(Command(option.go[1:]))
@@ -125,7 +128,9 @@ class _Turn:
             self.state = replace(self.state.with_slots({"log_page": str(max(page, 0))}), node=node.id)
             self.enter(node.id)
         else:
-            self.state = self.state.with_slots({"note_id": event.item, "answered": ",".join(event.answered)})
+            answered = ",".join(event.answered)
+            slots = {NOTE_SLOT: event.item, "answered": answered, PREVIEW_SLOT: _preview(event.preview)}
+            self.state = self.state.with_slots(slots)
             self.go(node.pick)
 
     def attachment(self, event: Attachment) -> None:
@@ -156,7 +161,12 @@ class _Turn:
             self.say("system.edited")
             self.reprompt()
             return
-        slots = {NOTE_SLOT: event.note, "answered": ",".join(event.answered), EDITED_SLOT: event.text.strip()}
+        slots = {
+            NOTE_SLOT: event.note,
+            "answered": ",".join(event.answered),
+            EDITED_SLOT: event.text.strip(),
+            PREVIEW_SLOT: _preview(event.preview),
+        }
         self.state = self.state.with_slots({k: v[:MAX_ANSWER_CHARS] for k, v in slots.items()})
         self.go(offer.id)
 
@@ -256,7 +266,7 @@ class _Turn:
         if node.do:
             self.outputs.append(Effect(node.do, text.strip()[:MAX_NOTE_CHARS], node.variables, self.sent_at))
             if node.do == "save_note":
-                self.state = self.state.with_slots({"answered": "", NOTE_SLOT: NEW_NOTE})
+                self.state = self.state.with_slots({"answered": "", NOTE_SLOT: NEW_NOTE, PREVIEW_SLOT: _preview(text)})
             elif node.do in ("save_answer", "correct_answer"):
                 answered = {*self.state.slots.get("answered", "").split(","), node.variables["field"]} - {""}
                 self.state = self.state.with_slots({"answered": ",".join(sorted(answered))})
@@ -348,6 +358,11 @@ class _Turn:
             if words.words(self.render(option.label)) == said:
                 return index
         return None
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_WORDS else flat[: PREVIEW_WORDS - 1].rstrip() + "…"
 
 
 def _number(text: str) -> int:

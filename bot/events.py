@@ -25,6 +25,7 @@ class Choose:
     index: int
     note: str = ""
     answered: tuple[str, ...] = ()
+    preview: str = ""  # the start of the note's text, so its questions can say which note they are for
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Pick:
     node: str
     item: str
     answered: tuple[str, ...] = ()
+    preview: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Edited:
     origin: str
     note: str = ""
     answered: tuple[str, ...] = ()
+    preview: str = ""
 
 
 @dataclass(frozen=True)

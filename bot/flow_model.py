@@ -23,7 +23,7 @@ ENTRY_ACTIONS: dict[str, tuple[str, ...]] = {"delete_note": (), "amend_edited": 
 ACTIONS = {**ANSWER_ACTIONS, **ENTRY_ACTIONS}
 EDITED_NODE = "log.edited"  # where the engine offers a changed note message as a correction, when flows have it
 # Slots the log fills: the note in hand, which of its questions are answered, and the page of the list.
-ACTION_SLOTS = ("note_id", "answered", "log_page", "edited", "file_kept")
+ACTION_SLOTS = ("note_id", "answered", "log_page", "edited", "file_kept", "note_preview")
 # Views of the log a node can show (``show:``); the service fills them in from the store.
 VIEWS = ("list", "note", "pattern")
 

@@ -22,7 +22,7 @@ from bot.templates import TemplateLibrary
 
 NOTE_SLOT = "note_id"  # the note that follow-up answers, corrections and files go to
 EDITED_SLOT = "edited"  # the new words of a changed message, offered as a correction
-LOG_SLOTS = ("note_id", "answered", "log_page", "edited")
+LOG_SLOTS = ("note_id", "answered", "log_page", "edited", "note_preview")
 Fetch = Callable[[str], Awaitable[bytes]]
 
 
@@ -88,7 +88,7 @@ async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: C
         await book.add_evidence(key, note, data, details, effect.sent_at, evidence_id=row_id)
     elif effect.action == "delete_note" and note:
         await book.delete(key, note)
-        return state.with_slots({NOTE_SLOT: "", "answered": ""})
+        return state.with_slots({NOTE_SLOT: "", "answered": "", "note_preview": ""})
     elif effect.action == "forget":
         await book.forget(key)
         kept = {name: value for name, value in state.slots.items() if name not in LOG_SLOTS}

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from weakref import WeakValueDictionary
 
 from bot import engine, log_views
@@ -21,7 +22,7 @@ from bot.export_worker import Exporter, ExportFailed
 from bot.identity import Pseudonymiser, load_or_create_secret
 from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.note_store import NoteStore
-from bot.notebook import Notebook
+from bot.notebook import Note, Notebook
 from bot.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
 from bot.program import Program, load_program
 from bot.settings import Settings
@@ -29,6 +30,7 @@ from bot.state import ConversationState
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+PREVIEW_CHARS = 200  # of a note's text, handed to the engine to quote (it shortens it further)
 FORGOTTEN = "forgotten"  # said to the adapter after "Delete everything", so it deletes what it keeps too
 
 
@@ -161,15 +163,19 @@ class ChatService:
     async def _with_facts(self, key: str, event: Event) -> Event:
         """Tell the engine about the note a person picked, or pressed a button of: whether it is theirs, what it has."""
         if isinstance(event, Edited):
-            found = await self.notebook.notes(key, note_id_for(key, event.origin))
-            return replace(event, note=found[0].id, answered=tuple(found[0].answers)) if found else event
+            found = await self._note(key, note_id_for(key, event.origin))
+            return replace(event, note=found.id, **_facts(found)) if found else event
         if isinstance(event, Choose) and event.note:
-            found = await self.notebook.notes(key, event.note[:64])
-            return replace(event, answered=tuple(found[0].answers)) if found else STALE
+            found = await self._note(key, event.note)
+            return replace(event, **_facts(found)) if found else STALE
         if not isinstance(event, Pick) or event.item in (OLDER, NEWER):
             return event
-        found = await self.notebook.notes(key, event.item[:64]) if event.item else []
-        return replace(event, item=found[0].id, answered=tuple(found[0].answers)) if found else replace(event, item="")
+        found = await self._note(key, event.item) if event.item else None
+        return replace(event, item=found.id, **_facts(found)) if found else replace(event, item="")
+
+    async def _note(self, key: str, note_id: str) -> Note | None:
+        found = await self.notebook.notes(key, note_id[:64])
+        return found[0] if found else None
 
     def _lock_for(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -196,6 +202,11 @@ class ChatService:
     async def forget_messages(self, platform: str, user_id: str | int, message_ids: Iterable[int]) -> None:
         """Stop keeping message ids that were deleted or can no longer be."""
         await self.store.untrack_messages(self.pseudonymiser.key(platform, user_id), message_ids)
+
+
+def _facts(note: Note) -> dict[str, Any]:
+    """Return what the engine is told about a note: the questions it has answered, and how it starts."""
+    return {"answered": tuple(note.answers), "preview": note.text[:PREVIEW_CHARS]}
 
 
 def _with_new_note(outputs: list[Output], note_id: str) -> list[Output]:

@@ -37,7 +37,8 @@ async def test_details_under_the_first_saved_go_to_the_first_note_on_telegram(ru
     before = len(fake.sent(ALICE))
     await fake.push(fake.press(ALICE, under[0]["Add details"]))
     await fake.wait_for(lambda: len(fake.sent(ALICE)) > before)
-    assert str(fake.sent(ALICE)[-1].params["text"]).startswith("When did it happen?")
+    question = str(fake.sent(ALICE)[-1].params["text"])
+    assert question.startswith("When did it happen?") and question.endswith('(For your note "incident 1")')
     reply = await say(running, ALICE, "yesterday 5pm")
     assert reply.startswith("Noted: ") and ", 17:00." in reply.splitlines()[0]
 
