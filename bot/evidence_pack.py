@@ -13,6 +13,7 @@ import io
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.evidence import OPAQUE, identify
 from bot.notebook import Evidence
@@ -36,6 +37,7 @@ EXTENSIONS = {
     OPAQUE: "bin",  # never the sender's own name or extension: it could say anything
 }
 ReadFile = Callable[[Evidence], Awaitable[bytes]]
+Look = Callable[[Evidence, bytes, str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,19 @@ class Packed:
     sha256: str
 
 
-async def describe(files: Sequence[Evidence], numbers: dict[str, int], read: ReadFile) -> list[Packed]:
-    """Read each file once (one at a time), hash it and tell its type; assign it a name and a part."""
+async def describe(
+    files: Sequence[Evidence], numbers: dict[str, int], read: ReadFile, look: Look | None = None
+) -> list[Packed]:
+    """Read each file once (one at a time), hash it and tell its type; assign it a name and a part.
+
+    ``look`` is shown each file's bytes as they pass (the export makes thumbnails of pictures with it).
+    """
     packed, part, used = [], 1, 0
     for index, item in enumerate(sorted(files, key=lambda f: f.sent_at or f.saved_at), start=1):
         data = await read(item)
         detected = identify(data)
+        if look is not None:
+            await look(item, data, detected)
         if used and used + len(data) > PART_BYTES:
             part, used = part + 1, 0
         used += len(data)
@@ -77,20 +86,44 @@ def manifest(packed: Sequence[Packed], numbers: dict[str, int], header: Sequence
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+class _Chunks(io.RawIOBase):
+    """A write-only sink that keeps what is written as it came (no copying as it grows), joined once at the end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self.size
+
+    def joined(self) -> bytes:
+        return b"".join(self.chunks)
+
+
 def documents(stem: str, first: dict[str, bytes], packed: Sequence[Packed], read: ReadFile) -> list[Document]:
     """Return the pack's parts as documents whose bytes are made when they are sent."""
     parts = max((p.part for p in packed), default=1)
 
     def part(number: int) -> Callable[[], Awaitable[bytes]]:
         async def make() -> bytes:
-            out = io.BytesIO()
+            out = _Chunks()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as pack:  # written off the event loop, in turn
                 for name, data in first.items() if number == 1 else ():
                     await asyncio.to_thread(pack.writestr, name, data, zipfile.ZIP_DEFLATED)
                 for p in (p for p in packed if p.part == number):
                     data = await read(p.item)
                     await asyncio.to_thread(pack.writestr, p.name, data)  # as it came: photos barely compress
-            return out.getvalue()
+            return await asyncio.to_thread(out.joined)
 
         return make
 

@@ -12,7 +12,8 @@ import asyncio
 import multiprocessing
 import os
 import resource
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
@@ -25,7 +26,6 @@ TIME_LIMIT = 120.0  # seconds for one export, thumbnails included
 NICENESS = 10  # the worker's scheduling priority below the bot's
 AT_ONCE = 1  # exports made at the same time: on two cores, one is left for everyone's replies
 _SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of the bot's state is copied
-ReadFile = Callable[[Evidence], Awaitable[bytes]]
 
 
 class ExportFailed(Exception):
@@ -40,40 +40,49 @@ class Exporter:
         self.time_limit = time_limit
         self._turns = asyncio.Semaphore(at_once)
 
-    async def pdf(
-        self, notes: Sequence[Note], files: Sequence[Evidence], words: PdfWords, now: datetime, read: ReadFile
-    ) -> bytes:
-        """Return the PDF of these notes; pictures among ``files`` are read with ``read`` and shrunk in the worker."""
+    @asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        """Start a worker process for one export; it is killed when the block ends, or when time runs out."""
         async with self._turns:
             ours, theirs = _SPAWN.Pipe()
-            worker = _SPAWN.Process(target=serve, args=(theirs, self.memory_limit), daemon=True)
-            worker.start()
+            process = _SPAWN.Process(target=serve, args=(theirs, self.memory_limit), daemon=True)
+            process.start()
             theirs.close()
             try:
-                return await asyncio.wait_for(_export(ours, notes, files, words, now, read), self.time_limit)
+                async with asyncio.timeout(self.time_limit):
+                    yield Worker(ours)
             except (TimeoutError, EOFError, OSError) as error:
                 raise ExportFailed(type(error).__name__) from None
             finally:
-                worker.kill()  # done or not: it ends here, and a blocked read of its pipe with it
+                process.kill()  # done or not: it ends here, and a blocked read of its pipe with it
                 ours.close()
-                await asyncio.to_thread(worker.join)
+                await asyncio.to_thread(process.join)
 
 
-async def _export(
-    pipe: Connection, notes: Sequence[Note], files: Sequence[Evidence], words: PdfWords, now: datetime, read: ReadFile
-) -> bytes:
-    from bot.evidence import identify, is_picture
+class Worker:
+    """One export's worker process: shrink pictures as they are read, then lay out the PDF."""
 
-    thumbnails: dict[str, bytes | None] = {}
-    for item in files:
-        if is_picture(item.detected):
-            data = await read(item)
-            if is_picture(identify(data)):
-                thumbnails[item.id] = await _ask(pipe, ("thumbnail", data))
-            del data
-    pdf = await _ask(pipe, ("pdf", (list(notes), list(files), words, now, thumbnails)))
-    assert isinstance(pdf, bytes)
-    return pdf
+    def __init__(self, pipe: Connection) -> None:
+        self.pipe = pipe
+
+    async def thumbnail(self, data: bytes) -> bytes | None:
+        """Return a picture's thumbnail (a small JPEG made by Pillow in the worker), or None."""
+        small = await _ask(self.pipe, ("thumbnail", data))
+        assert small is None or isinstance(small, bytes)
+        return small
+
+    async def pdf(
+        self,
+        notes: Sequence[Note],
+        files: Sequence[Evidence],
+        words: PdfWords,
+        now: datetime,
+        thumbnails: dict[str, bytes | None],
+    ) -> bytes:
+        """Return the PDF; the worker's last task."""
+        pdf = await _ask(self.pipe, ("pdf", (list(notes), list(files), words, now, thumbnails)))
+        assert isinstance(pdf, bytes)
+        return pdf
 
 
 async def _ask(pipe: Connection, message: tuple[str, Any]) -> Any:

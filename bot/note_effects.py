@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from bot import evidence_pack
-from bot.evidence import MAX_BYTES, EvidenceUnavailable, identify
+from bot.evidence import MAX_BYTES, EvidenceUnavailable, identify, is_picture
 from bot.export_worker import Exporter
 from bot.log_csv import export_csv
 from bot.log_rows import by_incident_time
@@ -121,11 +121,18 @@ async def export(
     async def read(item: Evidence) -> bytes:
         return await book.evidence_data(key, item)
 
-    packed = await evidence_pack.describe(await book.evidence(key), numbers, read)
-    files = [replace(p.item, detected=p.detected) for p in packed]  # the type from the bytes, always
+    thumbnails: dict[str, bytes | None] = {}
+    async with (exporter or Exporter()).worker() as worker:
+
+        async def look(item: Evidence, data: bytes, detected: str) -> None:
+            if is_picture(detected):  # shrunk in the worker as it passes: each file is read once for both
+                thumbnails[item.id] = await worker.thumbnail(data)
+
+        packed = await evidence_pack.describe(await book.evidence(key), numbers, read, look)
+        files = [replace(p.item, detected=p.detected) for p in packed]  # the type from the bytes, always
+        words = PdfWords.render(templates, notes, len(files), now)
+        pdf = await worker.pdf(notes, files, words, now, thumbnails)
     stem = f"notes-{now:%Y-%m-%d}"
-    words = PdfWords.render(templates, notes, len(files), now)
-    pdf = await (exporter or Exporter()).pdf(notes, files, words, now, read)
     table = export_csv(notes, LogLabels.render(templates))
     found = [Document(f"{stem}.pdf", "application/pdf", pdf), Document(f"{stem}.csv", "text/csv", table)]
     if packed:
