@@ -121,3 +121,18 @@ def test_arabic_and_urdu_are_shaped_and_read_right_to_left(program: Program) -> 
     assert "ينتظرني" in text and "العمل" in text  # in reading order: unshaped, they come out reversed
     assert "کھڑا" in text and "تھا" in text  # Urdu letters only the shipped Noto Sans Arabic has
     assert "ينتظرني"[::-1] not in text
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(program: Program) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 90, 200)).save(picture, "PNG")
+    stranded = []
+    for count in range(8, 40, 3):
+        notes = make_notes(count)
+        files = [Evidence("e", notes[0].id, NOW, NOW, "photo", "", "", "", 10, picture.getvalue())]
+        reader = PdfReader(io.BytesIO(export_pdf(notes, files, program.content.templates, NOW)))
+        for page in reader.pages:
+            lines = [line for line in page.extract_text().splitlines() if not line.startswith("Incident log, page")]
+            if lines and (lines[-1].startswith("Files kept as evidence") or lines[-1].startswith("# Date and time")):
+                stranded.append((count, lines[-1]))
+    assert stranded == []
