@@ -1,6 +1,6 @@
 """Run every benchmark: ``python -m bench``."""
 
-from bench import end_to_end, engine, export, memory, startup, store_scale, understanding
+from bench import end_to_end, engine, export, isolation, memory, startup, store_scale, understanding
 
 if __name__ == "__main__":
     startup.main()
@@ -9,6 +9,7 @@ if __name__ == "__main__":
     memory.main()
     store_scale.main()
     export.main()
+    isolation.main()
     end_to_end.main([])
     peers = ",".join(("ours", "echo", *end_to_end.PEERS))
     end_to_end.main(["--routing", "--bots", peers, "--people", "1,100", "--open-seconds", "0"])

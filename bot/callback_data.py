@@ -11,8 +11,10 @@ from bot.program import Program
 VERSION = "1"
 BUTTON_COMMANDS = frozenset({"menu", "danger", "back", "clear", "exit"})
 STALE = Choose("", -1)  # the engine answers this with "that button is from an older message"
-ITEM_CHARS = frozenset("0123456789abcdef") | frozenset("olderwn")  # note ids are hex; or "older", "newer"
+HEX = frozenset("0123456789abcdef")
+ITEM_CHARS = HEX | frozenset("olderwn")  # note ids are hex; or "older", "newer"
 MAX_ITEM = 32
+NOTE_ID_CHARS = 32  # the note a button belongs to travels with it: "1:o:" + 12 + ":NN:" + 32 <= 64 bytes
 
 
 def node_signature(node: Node) -> str:
@@ -36,7 +38,8 @@ class CallbackCodec:
             return f"{VERSION}:g:{self._signatures[event.node]}"
         if isinstance(event, Pick):
             return f"{VERSION}:p:{self._signatures[event.node]}:{event.item}"
-        return f"{VERSION}:o:{self._signatures[event.node]}:{event.index}"
+        note = f":{event.note}" if event.note else ""
+        return f"{VERSION}:o:{self._signatures[event.node]}:{event.index}{note}"
 
     def decode(self, data: str | None) -> Choose | Command | Goto | Pick:
         """Return the event a payload stands for, or STALE when it is old, forged or malformed."""
@@ -45,16 +48,20 @@ class CallbackCodec:
             return Command(parts[2])
         if len(parts) == 3 and parts[:2] == [VERSION, "g"] and parts[2] in self._nodes:
             return Goto(self._nodes[parts[2]].id)  # the engine checks it is a screen typed text can lead to
-        if len(parts) == 4 and parts[:2] == [VERSION, "o"] and parts[3].isdigit():
+        if len(parts) in (4, 5) and parts[:2] == [VERSION, "o"] and parts[3].isdigit():
             node = self._nodes.get(parts[2])
-            index = int(parts[3])
-            if node is not None and index < len(node.options):
-                return Choose(node.id, index)
+            index, note = int(parts[3]), parts[4] if len(parts) == 5 else ""
+            if node is not None and index < len(node.options) and (not note or _is_note(note)):
+                return Choose(node.id, index, note)
         if len(parts) == 4 and parts[:2] == [VERSION, "p"] and _is_item(parts[3]):
             node = self._nodes.get(parts[2])
             if node is not None and node.pick is not None:
                 return Pick(node.id, parts[3])
         return STALE
+
+
+def _is_note(text: str) -> bool:
+    return len(text) == NOTE_ID_CHARS and set(text) <= HEX
 
 
 def _is_item(text: str) -> bool:

@@ -8,18 +8,38 @@ from datetime import datetime
 from difflib import SequenceMatcher
 
 from bot import evidence
-from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Goto, Pick, Resume, Text, Unsupported
-from bot.flow_model import ANSWER_ACTIONS, PLATFORM_COMMANDS, Node
+from bot.events import (
+    NEWER,
+    OLDER,
+    Attachment,
+    Choose,
+    Command,
+    Edited,
+    Event,
+    Goto,
+    Pick,
+    Resume,
+    Text,
+    Unsupported,
+)
+from bot.flow_model import ANSWER_ACTIONS, EDITED_NODE, PLATFORM_COMMANDS, Node
 from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, LogView, Message, Output, PlatformAction
 from bot.program import Program
 from bot.state import ConversationState
 from bot.understanding import Reading
-from bot.when import parse_when
+from bot.when import london_time, parse_when
 
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 MAX_ANSWER_CHARS = 4000  # kept in the conversation state
 MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram message is at most 4,096)
 LABEL_LIKENESS = 0.85  # how alike typed text and a button's label must be to press it ("Skpi" -> "Skip")
+NOTE_SLOT = "note_id"  # the note in hand: follow-up answers, corrections and files go to it
+EDITED_SLOT = "edited"  # the new words of a changed message, until the person says whether to add them
+FILE_KEPT_SLOT = "file_kept"  # set while the question on screen has had a file sent to it
+PREVIEW_SLOT = "note_preview"  # the start of the note in hand, quoted by its questions
+PREVIEW_WORDS = 40  # characters of it
+NEW_NOTE = "new"  # the note this turn saves; the service puts its id in its place once it is stored
+NOTE_ACTIONS = frozenset({"save_answer", "correct_answer", "amend_note", "amend_edited", "delete_note"})
 
 
 def step(program: Program, state: ConversationState, event: Event) -> tuple[ConversationState, list[Output]]:
@@ -34,7 +54,7 @@ def step(program: Program, state: ConversationState, event: Event) -> tuple[Conv
 def failed(program: Program, state: ConversationState, template: str) -> tuple[ConversationState, list[Output]]:
     """Say that something could not be done, and offer again what the person was offered."""
     turn = _Turn(program, state)
-    turn.say(template)
+    turn.say(template, evidence.limits())
     turn.reprompt()
     return turn.state, turn.outputs
 
@@ -64,6 +84,8 @@ class _Turn:
         elif isinstance(event, Attachment):
             self.sent_at = event.sent_at
             self.attachment(event)
+        elif isinstance(event, Edited):
+            self.edited(event)
         elif isinstance(event, Resume):
             self.resume()
         elif isinstance(event, Unsupported):
@@ -103,6 +125,10 @@ class _Turn:
             self.reprompt()
             return
         option = node.options[event.index]
+        if event.note and event.note != self.state.slots.get(NOTE_SLOT):
+            # The button was shown under another note: it acts on that one, never on the note in hand.
+            slots = {NOTE_SLOT: event.note, "answered": ",".join(event.answered), PREVIEW_SLOT: _preview(event.preview)}
+            self.state = self.state.with_slots(slots)
         self.state = self.state.with_slots(option.sets)
         if option.go.startswith("/"):
             self.command(Command(option.go[1:]))
@@ -119,27 +145,47 @@ class _Turn:
             self.state = replace(self.state.with_slots({"log_page": str(max(page, 0))}), node=node.id)
             self.enter(node.id)
         else:
-            self.state = self.state.with_slots({"note_id": event.item, "answered": ",".join(event.answered)})
+            answered = ",".join(event.answered)
+            slots = {NOTE_SLOT: event.item, "answered": answered, PREVIEW_SLOT: _preview(event.preview)}
+            self.state = self.state.with_slots(slots)
             self.go(node.pick)
 
     def attachment(self, event: Attachment) -> None:
         """Keep a file as evidence for the note in hand, where the flow allows it."""
         current = self.current
-        if current is not None and current.do == "save_note" and event.caption.strip():
-            self.answer(current, event.caption)  # a photo with a caption starts a note
+        in_a_note = current is not None and current.attach and bool(self.state.slots.get(NOTE_SLOT))
+        if event.caption.strip() and not in_a_note and (start := self.note_start()) is not None:
+            # A photo with a caption, from any screen but a note's own, starts a note with the caption as its text.
+            self.state = self.state.moved_to(start.id, remember=self.state.node)
+            self.answer(start, event.caption)
             self.outputs = [o for o in self.outputs if not isinstance(o, Buttons | AskText)]  # offered once, below
             current = self.current
-        problem = evidence.problem(event.kind, event.mime, event.size)
-        noting = any(isinstance(o, Effect) and o.action == "save_note" for o in self.outputs)
-        if current is None or not current.attach or not (noting or self.state.slots.get("note_id")):
+        if current is None or not current.attach or not self.state.slots.get(NOTE_SLOT):
             self.say("system.evidence_where")
-        elif problem is not None:
-            self.say(f"system.evidence_{problem}", evidence.limits())
+        elif evidence.too_big(event.size):  # as declared; the download counts again as it goes
+            self.say("system.evidence_too_big", evidence.limits())
         else:
             variables = {"kind": event.kind, "mime": event.mime, "name": event.name, "caption": event.caption}
             self.outputs.append(Effect("save_evidence", event.ref, variables, self.sent_at))
+            self.state = self.state.with_slots({FILE_KEPT_SLOT: "yes"})  # "Skip" becomes "Next" on this question
             self.say("system.evidence_saved")
         self.reprompt()
+
+    def edited(self, event: Edited) -> None:
+        """Offer to add a changed note message as a correction of that note; the original stays as it was."""
+        offer = self.program.flows.nodes.get(EDITED_NODE)
+        if not event.note or not event.text.strip() or offer is None:
+            self.say("system.edited")
+            self.reprompt()
+            return
+        slots = {
+            NOTE_SLOT: event.note,
+            "answered": ",".join(event.answered),
+            EDITED_SLOT: event.text.strip(),
+            PREVIEW_SLOT: _preview(event.preview),
+        }
+        self.state = self.state.with_slots({k: v[:MAX_ANSWER_CHARS] for k, v in slots.items()})
+        self.go(offer.id)
 
     def text(self, text: str) -> None:
         """Press a button whose label was typed; else understand the text: danger first, then the question."""
@@ -220,6 +266,8 @@ class _Turn:
     def go(self, target: str) -> None:
         """Move to a node, remembering where the person was for /back."""
         self.state = self.state.moved_to(target, remember=self.state.node)
+        if self.state.slots.get(FILE_KEPT_SLOT):
+            self.state = self.state.with_slots({FILE_KEPT_SLOT: ""})
         if self.program.flows.nodes[target].show == "list":
             self.state = self.state.with_slots({"log_page": "0"})
         self.enter(target)
@@ -270,7 +318,10 @@ class _Turn:
                 self.reprompt()
                 return
             text = f"{moment.isoformat()} ({text.strip()})"
-        self.keep_answer(node, text)
+            self.keep_answer(node, text)
+            self.say("system.when_noted", {"moment": london_time(moment)})  # so a misreading is seen at once
+        else:
+            self.keep_answer(node, text)
         self.go(node.next or self.start_of("menu"))
 
     def keep_answer(self, node: Node, text: str) -> None:
@@ -278,8 +329,8 @@ class _Turn:
         if node.do:
             self.outputs.append(Effect(node.do, text.strip()[:MAX_NOTE_CHARS], node.variables, self.sent_at))
             if node.do == "save_note":
-                self.state = self.state.with_slots({"answered": ""})
-            elif node.do == "save_answer":
+                self.state = self.state.with_slots({"answered": "", NOTE_SLOT: NEW_NOTE, PREVIEW_SLOT: _preview(text)})
+            elif node.do in ("save_answer", "correct_answer"):
                 answered = {*self.state.slots.get("answered", "").split(","), node.variables["field"]} - {""}
                 self.state = self.state.with_slots({"answered": ",".join(sorted(answered))})
         elif node.ask:
@@ -295,7 +346,7 @@ class _Turn:
             self.outputs.append(HelplineCard(line.id, line.name, line.number, line.for_whom, line.hours))
         if node.show is not None:
             page = _number(self.state.slots.get("log_page", "0"))
-            self.outputs.append(LogView(node.show, node.id, self.state.slots.get("note_id", ""), page))
+            self.outputs.append(LogView(node.show, node.id, self.state.slots.get(NOTE_SLOT, ""), page))
         if node.do is not None and not node.ask and act:
             self.outputs.append(Effect(node.do, "", node.variables, self.sent_at))
 
@@ -310,7 +361,8 @@ class _Turn:
         self.outputs.append(Buttons(tuple(self.buttons(node))))
 
     def buttons(self, node: Node) -> list[Button]:
-        found = [Button(self.render(o.label), Choose(node.id, i)) for i, o in enumerate(node.options)]
+        note = self.state.slots.get(NOTE_SLOT, "") if self.about_note(node) else ""
+        found = [Button(self.render(o.label), Choose(node.id, i, note)) for i, o in enumerate(node.options)]
         if node.flow == "danger" and self.state.history:
             found.append(Button(self.render("system.button_back"), Command("back")))
         if node.end:
@@ -341,6 +393,20 @@ class _Turn:
         field = node.variables.get("field") if node.do == "save_answer" else None
         return field is not None and field in self.state.slots.get("answered", "").split(",")
 
+    def about_note(self, node: Node) -> bool:
+        """Tell whether a node's buttons act on the note in hand, so they must carry which note that is."""
+        nodes = self.program.flows.nodes
+        return (
+            node.attach
+            or node.show == "note"
+            or node.do in NOTE_ACTIONS
+            or any(o.go in nodes and nodes[o.go].do in NOTE_ACTIONS for o in node.options)
+        )
+
+    def note_start(self) -> Node | None:
+        """Return the question that starts a note, if the flows have one."""
+        return next((n for n in self.program.flows.nodes.values() if n.do == "save_note"), None)
+
     def label_index(self, node: Node, text: str) -> int | None:
         """Return the option whose label was typed: exactly, or (where no free text is awaited) misspelt."""
         understanding = self.program.understanding
@@ -361,6 +427,11 @@ class _Turn:
 
 def _goto_event(target: str) -> Goto | Command:
     return Command(target[1:]) if target.startswith("/") else Goto(target)
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_WORDS else flat[: PREVIEW_WORDS - 1].rstrip() + "…"
 
 
 def _number(text: str) -> int:

@@ -16,10 +16,16 @@ class Text:
 
 @dataclass(frozen=True)
 class Choose:
-    """A button pressed: option ``index`` of node ``node``."""
+    """A button pressed: option ``index`` of node ``node``, under the note it was shown for (if any).
+
+    The service fills in which questions that note has answered (``answered``), as for a ``Pick``.
+    """
 
     node: str
     index: int
+    note: str = ""
+    answered: tuple[str, ...] = ()
+    preview: str = ""  # the start of the note's text, so its questions can say which note they are for
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Pick:
     node: str
     item: str
     answered: tuple[str, ...] = ()
+    preview: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,17 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Edited:
+    """A message the person changed after sending it; the service fills in the note it started, if any."""
+
+    text: str
+    origin: str
+    note: str = ""
+    answered: tuple[str, ...] = ()
+    preview: str = ""
+
+
+@dataclass(frozen=True)
 class Resume:
     """The person came back (for example after a restart): show where they are."""
 
@@ -79,7 +97,7 @@ class Unsupported:
     kind: str
 
 
-Event = Text | Choose | Command | Goto | Pick | Attachment | Resume | Unsupported
+Event = Text | Choose | Command | Goto | Pick | Attachment | Edited | Resume | Unsupported
 
 
 def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:

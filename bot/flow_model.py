@@ -12,12 +12,18 @@ REQUIRED_FLOWS = ("start", "menu", "danger", "help")
 BUILTIN_COMMANDS = ("start", "menu", "back", "help", "danger")
 PLATFORM_COMMANDS = ("clear", "exit")
 # What an asking node can hand its answer to (``do:``), and the variables each needs.
-ANSWER_ACTIONS: dict[str, tuple[str, ...]] = {"save_note": (), "save_answer": ("field",), "amend_note": ()}
+ANSWER_ACTIONS: dict[str, tuple[str, ...]] = {
+    "save_note": (),
+    "save_answer": ("field",),  # a question asked once: a note that has answered it skips it
+    "correct_answer": ("field",),  # asked again on purpose: a second answer is kept as an amendment
+    "amend_note": (),
+}
 # What a node that asks for nothing does as it is shown (``do:``), to the note in hand or the whole log.
-ENTRY_ACTIONS: dict[str, tuple[str, ...]] = {"delete_note": (), "forget": (), "export": ()}
+ENTRY_ACTIONS: dict[str, tuple[str, ...]] = {"delete_note": (), "amend_edited": (), "forget": (), "export": ()}
 ACTIONS = {**ANSWER_ACTIONS, **ENTRY_ACTIONS}
+EDITED_NODE = "log.edited"  # where the engine offers a changed note message as a correction, when flows have it
 # Slots the log fills: the note in hand, which of its questions are answered, and the page of the list.
-ACTION_SLOTS = ("note_id", "answered", "log_page")
+ACTION_SLOTS = ("note_id", "answered", "log_page", "edited", "file_kept", "note_preview")
 # Views of the log a node can show (``show:``); the service fills them in from the store.
 VIEWS = ("list", "note", "pattern")
 

@@ -14,6 +14,7 @@ from bot.flow_model import (
     ACTIONS,
     ANSWER_ACTIONS,
     BUILTIN_COMMANDS,
+    EDITED_NODE,
     PLATFORM_COMMANDS,
     REQUIRED_FLOWS,
     VIEWS,
@@ -142,6 +143,7 @@ def entry_nodes(flows: FlowSet, content: Content) -> set[str]:
     """Return the nodes a conversation can start at without a link: required flows, commands, typed intents."""
     entries = {flows.flows[f].start_node for f in REQUIRED_FLOWS if f in flows.flows}
     entries |= {flow.start_node for flow in flows.flows.values() if flow.commands}
+    entries |= {EDITED_NODE} & set(flows.nodes)
     topics = [*content.lexicon.intents.values(), *content.lexicon.danger]
     return entries | {t.go for t in topics if t.go is not None}
 

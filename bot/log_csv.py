@@ -19,7 +19,7 @@ def export_csv(notes: Sequence[Note], labels: LogLabels) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["#", *(labels.columns[c] for c in COLUMNS), labels.noted, labels.sent])
     for number, note in enumerate(by_incident_time(list(notes)), start=1):
-        cells = row(note, labels.added, labels.kinds)
+        cells = row(note, labels.added, labels.kinds, labels.not_stated)
         writer.writerow([str(number), *(_safe(cells[c]) for c in COLUMNS), *noted_text(note)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from PIL import Image, ImageOps
+from fpdf.enums import ResourceAccessPolicy
 
-from bot.evidence import is_image
-from bot.log_rows import COLUMNS, by_incident_time, file_text, row
-from bot.log_views import LogLabels, pattern_variables
+from bot.evidence import OPAQUE, identify, is_picture
+from bot.log_rows import COLUMNS, by_incident_time, file_text, row, written_text
+from bot.log_views import LogLabels, PdfWords
 from bot.notebook import Evidence, Note
 from bot.pattern import incident_time, summarise
+from bot.pdf_text import drawable, needs_shaping, right_to_left
+from bot.pictures import thumbnail
 from bot.templates import TemplateLibrary
-from bot.when import london_time
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
 # Widths in mm of '#' and the columns, filling a landscape A4 page inside 10 mm margins (277 mm).
-WIDTHS = (8, 30, 26, 62, 28, 28, 26, 24, 22, 23)
+# Widths in mm of '#', when it happened, when it was written, and the booklet's other columns.
+WIDTHS = (8, 28, 20, 22, 58, 26, 26, 24, 22, 21, 22)
+FALLBACK = "arabic"  # Noto Sans Arabic: what DejaVu lacks of Arabic and Urdu
 CHART_WEEKS = 52
 CHART_HEIGHT = 30
 THUMB_MM = 45
@@ -31,6 +35,7 @@ THUMB_PIXELS = 480
 TABLE_PT = 7
 LINE_MM = 3.1
 PAD = 1.0
+HEADING_ROWS = 6  # a table heading needs room for itself and a few lines of the first row under it
 FRESH_PAGE_LINES = 50  # a row no longer than this is moved whole to the next page rather than split
 
 # Both would log which characters the text uses (missing glyphs, subset glyph names): that is note text.
@@ -48,8 +53,24 @@ class _LogPdf(FPDF):
 
 
 def export_pdf(notes: Sequence[Note], files: Sequence[Evidence], templates: TemplateLibrary, now: datetime) -> bytes:
-    """Return the log as PDF bytes: header, pattern and chart, the table (one row per incident), the files."""
-    labels = LogLabels.render(templates)
+    """Return the log as PDF bytes, in this process: files are given with their bytes, thumbnails made here."""
+    thumbnails = {f.id: thumbnail(f.data, THUMB_PIXELS) for f in files if is_picture(identify(f.data))}
+    described = [replace(f, data=b"", detected=identify(f.data) if f.data else f.detected) for f in files]
+    return layout_pdf(notes, described, PdfWords.render(templates, notes, len(files), now), now, thumbnails)
+
+
+def layout_pdf(
+    notes: Sequence[Note],
+    files: Sequence[Evidence],
+    words: PdfWords,
+    now: datetime,
+    thumbnails: Mapping[str, bytes | None],
+) -> bytes:
+    """Lay out the PDF: header, pattern and chart, the table (one row per incident), the files with thumbnails.
+
+    ``thumbnails`` holds the JPEGs made by ``pictures.thumbnail``: no file as a person sent it reaches fpdf2.
+    """
+    labels = words.labels
     ordered = by_incident_time(list(notes))
     pattern = summarise((incident_time(n) for n in ordered), now)
     pdf = _LogPdf(orientation="landscape", format="A4")
@@ -57,18 +78,21 @@ def export_pdf(notes: Sequence[Note], files: Sequence[Evidence], templates: Temp
     pdf.set_auto_page_break(True, margin=14)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
-    pdf.footer_text = templates.render("log.pdf_footer", {})
-    pdf.set_title(templates.render("log.pdf_title", {}))
+    pdf.add_font(FALLBACK, "", str(FONT_DIR / "NotoSansArabic-Regular.ttf"))
+    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+    pdf.set_text_shaping(True)  # HarfBuzz: Arabic and Urdu joined, right-to-left runs in their order
+    pdf.resource_access_policy = ResourceAccessPolicy.NONE  # no file or address is ever fetched for the PDF
+    pdf.footer_text = words.footer
+    pdf.set_title(words.title)
     pdf.set_creation_date(now)
     pdf.add_page()
-    header = {**pattern_variables(pattern), "generated": london_time(now)}
-    _heading(pdf, templates.render("log.pdf_title", {}))
-    _paragraph(pdf, templates.render("log.pdf_header", header))
-    if pattern_text := templates.render("log.pdf_pattern", header):
-        _paragraph(pdf, pattern_text)
+    _heading(pdf, words.title)
+    _paragraph(pdf, words.header)
+    if words.pattern.strip():
+        _paragraph(pdf, words.pattern)
     _chart(pdf, pattern.weeks[-CHART_WEEKS:])
     _table(pdf, ordered, labels)
-    _files(pdf, ordered, files, labels, templates)
+    _files(pdf, ordered, files, words, thumbnails)
     return bytes(pdf.output())
 
 
@@ -107,10 +131,10 @@ def _chart(pdf: FPDF, weeks: Sequence[tuple[object, int]]) -> None:
 
 
 def _table(pdf: FPDF, notes: Sequence[Note], labels: LogLabels) -> None:
-    table = _Table(pdf, ["#", *(labels.columns[c] for c in COLUMNS)])
+    table = _Table(pdf, ["#", labels.columns["when"], labels.written, *(labels.columns[c] for c in COLUMNS[1:])])
     for number, note in enumerate(notes, start=1):
-        cells = row(note, labels.added, labels.kinds)
-        table.row([str(number), *(cells[c] for c in COLUMNS)])
+        cells = row(note, labels.added, labels.kinds, labels.not_stated)
+        table.row([str(number), cells["when"], written_text(note), *(cells[c] for c in COLUMNS[1:])])
 
 
 class _Table:
@@ -125,7 +149,11 @@ class _Table:
         self.headings = headings
         self.x = [pdf.l_margin + sum(WIDTHS[:i]) for i in range(len(WIDTHS))]
         self.words: dict[tuple[str, str], float] = {}
+        self.glyphs = _glyphs(pdf)
+        self.plain = self.glyphs.cmaps[0]
         self.pdf.set_font(FONT, size=TABLE_PT)
+        if pdf.will_page_break(HEADING_ROWS * LINE_MM + 4 * PAD):
+            pdf.add_page()  # never a heading row alone at the foot of a page
         self._heading_row()
 
     def row(self, cells: list[str], bold: bool = False) -> None:
@@ -161,14 +189,18 @@ class _Table:
         for x, width, lines in zip(self.x, WIDTHS, cells, strict=True):
             pdf.rect(x, top, width, height, style="DF" if fill else "D")
             for index, line in enumerate(lines):
-                pdf.text(x + PAD, top + PAD + (index + 0.78) * LINE_MM, line)
+                if needs_shaping(line, self.plain):  # shaped and placed by fpdf2 with HarfBuzz: slower, rarer
+                    pdf.set_xy(x + PAD, top + PAD + index * LINE_MM)
+                    pdf.cell(width - 2 * PAD, LINE_MM, line, align="R" if right_to_left(line) else "L")
+                else:
+                    pdf.text(x + PAD, top + PAD + (index + 0.78) * LINE_MM, line)
         pdf.set_y(top + height)
 
     def wrap(self, text: str, width: float, style: str) -> list[str]:
         """Break text into lines no wider than ``width`` mm, at spaces where possible."""
         lines: list[str] = []
         space = self.width(" ", style)
-        for paragraph in _printable(text).split("\n"):
+        for paragraph in drawable(text, self.glyphs).split("\n"):
             line, used = "", 0.0
             for word in paragraph.split(" "):
                 size = self.width(word, style)
@@ -190,7 +222,8 @@ class _Table:
         cached = self.words.get((word, style))
         if cached is None:
             font: Any = self.pdf.fonts[f"{FONT.lower()}{style}"]
-            units = sum(font.cw[ord(c)] for c in word)
+            fallback: Any = self.pdf.fonts[FALLBACK]
+            units = sum(font.cw[ord(c)] if ord(c) in self.plain else fallback.cw[ord(c)] for c in word)
             cached = self.words[(word, style)] = units * TABLE_PT / 1000 * 25.4 / 72
         return cached
 
@@ -203,39 +236,44 @@ class _Table:
         return len(word)
 
 
-def _printable(text: str) -> str:
-    """Drop control characters (keeping line breaks) so they cannot upset the layout."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(c for c in text if c == "\n" or c.isprintable())
+def _glyphs(pdf: FPDF) -> _Glyphs:
+    fonts: Any = pdf.fonts
+    return _Glyphs(fonts[FONT.lower()].cmap, fonts[FALLBACK].cmap)
+
+
+class _Glyphs:
+    """The characters either font can draw."""
+
+    def __init__(self, *cmaps: Any) -> None:
+        self.cmaps = cmaps
+
+    def __contains__(self, code: object) -> bool:
+        return any(code in cmap for cmap in self.cmaps)
 
 
 def _files(
-    pdf: FPDF, notes: Sequence[Note], files: Sequence[Evidence], labels: LogLabels, templates: TemplateLibrary
+    pdf: FPDF, notes: Sequence[Note], files: Sequence[Evidence], words: PdfWords, thumbnails: Mapping[str, bytes | None]
 ) -> None:
-    """List every kept file by time and kind, with the incident it belongs to; images as thumbnails."""
+    """List every kept file by time and kind, with the incident it belongs to; pictures as thumbnails."""
     numbers = {note.id: number for number, note in enumerate(notes, start=1)}
+    glyphs = _glyphs(pdf)
     pdf.ln(4)
-    _heading(pdf, templates.render("log.pdf_files", {"count": len(files)}))
+    ordered = sorted(files, key=lambda f: f.sent_at or f.saved_at)
+    if ordered and pdf.will_page_break(20 + (THUMB_MM if is_picture(ordered[0].detected) else 0)):
+        pdf.add_page()  # the heading goes with at least its first file
+    _heading(pdf, words.files)
     pdf.set_font(FONT, size=8)
-    for item in sorted(files, key=lambda f: f.sent_at or f.saved_at):
-        line = f"#{numbers.get(item.note_id, '?')} · {file_text(item, labels.kinds)} · {item.mime} · {item.size:,} B"
-        if pdf.will_page_break(THUMB_MM + 8 if is_image(item.mime) else 6):
+    for item in ordered:
+        detected = item.detected or OPAQUE
+        kind = drawable(file_text(item, words.labels.kinds), glyphs)
+        line = f"#{numbers.get(item.note_id, '?')} · {kind} · {detected} · {item.size:,} B"
+        if pdf.will_page_break(THUMB_MM + 8 if is_picture(detected) else 6):
             pdf.add_page()
         pdf.multi_cell(0, 4.5, line, new_x="LMARGIN", new_y="NEXT")
-        if is_image(item.mime) and item.data:
-            try:
-                pdf.image(io.BytesIO(item.data), h=THUMB_MM, keep_aspect_ratio=True)
-            except Exception:
-                pdf.multi_cell(0, 4.5, templates.render("log.pdf_no_thumbnail", {}), new_x="LMARGIN", new_y="NEXT")
+        if is_picture(detected):
+            small = thumbnails.get(item.id)  # only JPEGs made by pictures.thumbnail reach fpdf2
+            if small is not None:
+                pdf.image(io.BytesIO(small), h=THUMB_MM, keep_aspect_ratio=True)
+            else:
+                pdf.multi_cell(0, 4.5, words.no_thumbnail, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
-
-
-def _thumbnail(data: bytes) -> io.BytesIO:
-    """Return a small upright JPEG of a picture, so a log with many photos stays a small file."""
-    with Image.open(io.BytesIO(data)) as picture:
-        small = ImageOps.exif_transpose(picture).convert("RGB")
-        small.thumbnail((THUMB_PIXELS, THUMB_PIXELS))
-        out = io.BytesIO()
-        small.save(out, "JPEG", quality=80)
-    out.seek(0)
-    return out

@@ -14,10 +14,15 @@ COLUMNS = ("when", "where", "what", "evidence", "police", "impact", "changes", "
 FILE_KINDS = ("photo", "video", "voice", "audio", "video_note", "document")
 
 
-def when_text(note: Note) -> str:
-    """Write when an incident happened (the latest word on it), with the words the person used, in UK time."""
+def when_text(note: Note, not_stated: str) -> str:
+    """Write when an incident happened (the latest word on it), else that it was not stated and when it was written."""
     entry = note.latest("when")
-    return entry_text(entry) if entry is not None else london_time(note.sent_at or note.noted_at)
+    return entry_text(entry) if entry is not None else f"{not_stated} {written_text(note)}"
+
+
+def written_text(note: Note) -> str:
+    """Write when a note was written: when its message was sent, else when it was saved, in UK time."""
+    return london_time(note.sent_at or note.noted_at)
 
 
 def entry_text(entry: Entry) -> str:
@@ -32,9 +37,9 @@ def entry_text(entry: Entry) -> str:
     return f"{moment} {said}".strip()
 
 
-def amendment_text(entry: Entry, added: str) -> str:
-    """Write an amendment with when it was added."""
-    return f"[{added} {london_time(entry.saved_at)}] {entry_text(entry)}"
+def amendment_text(entry: Entry, added: str, label: str = "") -> str:
+    """Write an amendment with when it was added (and, outside its column, what it amends)."""
+    return f"[{added} {london_time(entry.saved_at)}] " + (f"{label}: " if label else "") + entry_text(entry)
 
 
 def file_text(item: Evidence, kinds: Mapping[str, str]) -> str:
@@ -44,10 +49,10 @@ def file_text(item: Evidence, kinds: Mapping[str, str]) -> str:
     return f"{label}, {london_time(item.sent_at or item.saved_at)}" + (f": {extra}" if extra else "")
 
 
-def row(note: Note, added: str, kinds: Mapping[str, str]) -> dict[str, str]:
+def row(note: Note, added: str, kinds: Mapping[str, str], not_stated: str) -> dict[str, str]:
     """Return a note as the log's columns; later words on a column follow it, marked with when they were added."""
     first_when = note.answers.get("when")
-    cells = {"when": entry_text(first_when) if first_when else london_time(note.sent_at or note.noted_at)}
+    cells = {"when": entry_text(first_when) if first_when else f"{not_stated} {written_text(note)}"}
     cells["what"] = note.text
     for name in FIELDS:
         if name != "when" and name in note.answers:

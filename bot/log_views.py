@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.events import NEWER, OLDER, Pick
-from bot.log_rows import COLUMNS, amendment_text, entry_text, file_text, when_text
+from bot.log_rows import COLUMNS, amendment_text, by_incident_time, entry_text, file_text, when_text
 from bot.notebook import Note
 from bot.outputs import Button, Buttons, LogView, Message, Output
 from bot.pattern import Pattern, incident_time, summarise
@@ -44,18 +44,31 @@ LOG_TEMPLATES: dict[str, dict[str, object]] = {
         "weeks_apart": 1,
         "recent": 2,
         "before": 1,
+        "before_weekly": "0.2",
         "rising": True,
         "weeks": [{"week": "16 Nov", "count": 2, "bar": "██"}],
     },
     "log.pdf_title": {},
     "log.pdf_header": {"count": 3, "first": "Fri 20 Nov 2026", "last": "Sat 21 Nov 2026", "generated": "now"},
-    "log.pdf_pattern": {"count": 3, "per_week": "1.5", "weekly": True, "weeks_apart": 1, "recent": 2, "before": 1},
+    "log.pdf_pattern": {
+        "count": 3,
+        "per_week": "1.5",
+        "weekly": True,
+        "weeks_apart": 1,
+        "recent": 2,
+        "before": 1,
+        "before_weekly": "0.2",
+    },
     "log.pdf_files": {"count": 1},
     "log.pdf_no_thumbnail": {},
     "log.pdf_footer": {},
+    "log.pack": {"parts": 2},
+    "log.manifest_header": {},
     "log.added": {},
     "log.noted": {},
     "log.sent": {},
+    "log.not_stated": {},
+    "log.column_written": {},
     **{f"log.column_{column}": {} for column in COLUMNS},
     **{f"log.kind_{kind}": {} for kind in ("photo", "video", "voice", "audio", "video_note", "document")},
 }
@@ -70,6 +83,8 @@ class LogLabels:
     added: str
     noted: str
     sent: str
+    not_stated: str
+    written: str
 
     @classmethod
     def render(cls, templates: TemplateLibrary) -> LogLabels:
@@ -78,8 +93,10 @@ class LogLabels:
             k.removeprefix("log.kind_"): templates.render(k, {}) for k in LOG_TEMPLATES if k.startswith("log.kind_")
         }
         columns = {column: templates.render(f"log.column_{column}", {}) for column in COLUMNS}
-        added, noted, sent = (templates.render(f"log.{name}", {}) for name in ("added", "noted", "sent"))
-        return cls(columns, kinds, added, noted, sent)
+        added, noted, sent, not_stated, written = (
+            templates.render(f"log.{name}", {}) for name in ("added", "noted", "sent", "not_stated", "column_written")
+        )
+        return cls(columns, kinds, added, noted, sent, not_stated, written)
 
 
 def expand(outputs: Sequence[Output], notes: Sequence[Note], templates: TemplateLibrary, now: datetime) -> list[Output]:
@@ -116,10 +133,12 @@ def _view(
 def _list(view: LogView, notes: Sequence[Note], templates: TemplateLibrary) -> tuple[Message, list[Button]]:
     if not notes:
         return Message("log.list_empty", templates.render("log.list_empty", {})), []
+    notes = by_incident_time(list(notes))[::-1]  # the latest incident first, whenever it was written down
+    not_stated = templates.render("log.not_stated", {})
     pages = (len(notes) + PAGE_SIZE - 1) // PAGE_SIZE
     page = min(view.page, pages - 1)
     shown = notes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    items = [{"when": when_text(n), "preview": _preview(n.text)} for n in shown]
+    items = [{"when": when_text(n, not_stated), "preview": _preview(n.text)} for n in shown]
     text = templates.render("log.list", {"count": len(notes), "page": page + 1, "pages": pages, "items": items})
     buttons = [
         Button(
@@ -138,17 +157,18 @@ def _list(view: LogView, notes: Sequence[Note], templates: TemplateLibrary) -> t
 def note_variables(note: Note, templates: TemplateLibrary) -> dict[str, object]:
     """Return what the note view shows: the note, each answer, each amendment and file, with times."""
     labels = LogLabels.render(templates)
+    corrected = {a.field for a in note.amendments}
     answers = [
         {"label": labels.columns[name], "text": entry_text(entry)}
         for name, entry in note.answers.items()
-        if name in labels.columns and name != "when"
+        if name in labels.columns and (name != "when" or name in corrected)  # a corrected time shows the first
     ]
     return {
-        "when": when_text(note),
+        "when": when_text(note, labels.not_stated),
         "noted": london_time(note.noted_at),
         "text": note.text,
         "answers": answers,
-        "amendments": [amendment_text(a, labels.added) for a in note.amendments],
+        "amendments": [amendment_text(a, labels.added, labels.columns.get(a.field, "")) for a in note.amendments],
         "files": [file_text(f, labels.kinds) for f in note.evidence],
     }
 
@@ -167,6 +187,7 @@ def pattern_variables(pattern: Pattern) -> dict[str, object]:
         "weeks_apart": round(1 / pattern.per_week) if pattern.per_week else 0,
         "recent": pattern.recent,
         "before": pattern.before,
+        "before_weekly": f"{pattern.before_weekly:.1f}",
         "rising": pattern.rising,
         "weeks": weeks[-CHART_WEEKS:],
     }
@@ -183,3 +204,31 @@ def _short_time(note: Note) -> str:
 
 def _day(moment: datetime | None) -> str:
     return moment.astimezone(LONDON).strftime("%a %d %b %Y") if moment else ""
+
+
+@dataclass(frozen=True)
+class PdfWords:
+    """Every word the PDF prints, rendered from templates before the layout (which may run in another process)."""
+
+    labels: LogLabels
+    title: str
+    header: str
+    pattern: str
+    footer: str
+    files: str
+    no_thumbnail: str
+
+    @classmethod
+    def render(cls, templates: TemplateLibrary, notes: Sequence[Note], files: int, now: datetime) -> PdfWords:
+        """Render the PDF's words for these notes."""
+        pattern = summarise((incident_time(n) for n in notes), now)
+        header = {**pattern_variables(pattern), "generated": london_time(now)}
+        return cls(
+            LogLabels.render(templates),
+            templates.render("log.pdf_title", {}),
+            templates.render("log.pdf_header", header),
+            templates.render("log.pdf_pattern", header),
+            templates.render("log.pdf_footer", {}),
+            templates.render("log.pdf_files", {"count": files}),
+            templates.render("log.pdf_no_thumbnail", {}),
+        )

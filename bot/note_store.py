@@ -130,6 +130,13 @@ class NoteStore:
             rows = await db.execute_fetchall(sql, (key,))
         return [EvidenceRow(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])) for r in rows]
 
+    async def evidence_body(self, key: str, evidence_id: str) -> bytes | None:
+        """Return the sealed bytes of one of a person's files, or None if there is no such file of theirs."""
+        sql = "SELECT e.body FROM evidence e JOIN notes n ON n.id = e.note_id WHERE n.key = ? AND e.id = ?"
+        async with self.store.reading() as db:
+            rows = list(await db.execute_fetchall(sql, (key, evidence_id)))
+        return bytes(rows[0][0]) if rows else None
+
     async def delete_note(self, key: str, note_id: str) -> bool:
         """Delete one of this person's notes and everything attached to it."""
         async with self.store.transaction() as db:

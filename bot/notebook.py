@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class Evidence:
     caption: str
     size: int
     data: bytes = b""
+    detected: str = ""  # the type its bytes show (evidence.identify), never the name or the declared type
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,19 @@ class Notebook:
                     **{k: str(meta.get(k, "")) for k in ("kind", "mime", "name", "caption")},
                     size=int(meta.get("size", 0)),
                     data=data,
+                    detected=str(meta.get("type", "")),
                 )
             )
         return found
+
+    async def evidence_data(self, key: str, item: Evidence) -> bytes:
+        """Return one file's bytes, decrypted (off the event loop: a file can be 20 MB)."""
+        data_key = await self._data_key(key, create=False)
+        sealed = await self.store.evidence_body(key, item.id)
+        if data_key is None or sealed is None:
+            return b""
+        place = _evidence_place(key, item.note_id, item.id, item.saved_at.isoformat(), _iso(item.sent_at))
+        return await asyncio.to_thread(unseal, data_key, sealed, place)
 
     def _open_note(self, key: str, data_key: bytes, row: NoteRow, rows: list[EntryRow], files: list[Evidence]) -> Note:
         text = unseal(data_key, row.body, _note_place(key, row.id, row.noted_at, row.sent_at)).decode()
@@ -225,6 +237,10 @@ def _entry_place(key: str, note_id: str, entry_id: str, kind: str, field_name: s
 
 def _evidence_place(key: str, note_id: str, evidence_id: str, saved_at: str, sent_at: str | None) -> str:
     return f"evidence:{key}:{note_id}:{evidence_id}:{saved_at}:{sent_at or ''}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _time(value: str | None) -> datetime | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,11 +79,20 @@ class LogView:
 
 @dataclass(frozen=True)
 class Document:
-    """A file for the person to keep, such as their log exported as PDF or CSV."""
+    """A file for the person to keep, such as their log exported as PDF or CSV.
+
+    A large one (a part of the evidence pack) has no ``data`` but a ``make`` that makes it when it is sent,
+    so that only one is in memory at a time.
+    """
 
     filename: str
     media_type: str
     data: bytes
+    make: Callable[[], Awaitable[bytes]] | None = None
+
+    async def content(self) -> bytes:
+        """Return the file's bytes, making them now if they are made on demand."""
+        return await self.make() if self.make is not None else self.data
 
 
 Output = Message | HelplineCard | Buttons | AskText | PlatformAction | Effect | LogView | Document

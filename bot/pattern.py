@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from bot.notebook import Note
 from bot.when import LONDON
 
-WINDOW = timedelta(days=28)  # "recent" is the last four weeks, compared with the four before
+RECENT = timedelta(days=7)  # "recent" is the last seven days, so a burst shows at once...
+BEFORE_WEEKS = 4  # ...compared with the four weeks before them, a week at a time
 MIN_RECENT = 2  # fewer than this is not called "more often"
 
 
@@ -31,8 +32,13 @@ class Pattern:
 
     @property
     def rising(self) -> bool:
-        """Tell whether incidents came more often in the last four weeks than in the four before."""
-        return self.recent >= MIN_RECENT and self.recent > self.before
+        """Tell whether the last seven days held more incidents than a week of the four weeks before did."""
+        return self.recent >= MIN_RECENT and self.recent > self.before_weekly
+
+    @property
+    def before_weekly(self) -> float:
+        """Return the incidents a week in the four weeks before the last seven days."""
+        return self.before / BEFORE_WEEKS
 
     @property
     def per_week(self) -> float:
@@ -53,7 +59,7 @@ def incident_time(note: Note) -> datetime:
 
 
 def summarise(times: Iterable[datetime], now: datetime) -> Pattern:
-    """Summarise incident times as counts: overall, per week, and the last four weeks against the four before."""
+    """Summarise incident times as counts: overall, per week, and the last seven days against the weeks before."""
     moments = sorted(times)
     if not moments:
         return Pattern(0, None, None, (), 0, 0)
@@ -63,8 +69,8 @@ def summarise(times: Iterable[datetime], now: datetime) -> Pattern:
     while week <= last_week:
         weeks.append((week, per_week.get(week, 0)))
         week += timedelta(days=7)
-    recent = sum(1 for m in moments if now - WINDOW < m <= now)
-    before = sum(1 for m in moments if now - 2 * WINDOW < m <= now - WINDOW)
+    recent = sum(1 for m in moments if now - RECENT < m <= now)
+    before = sum(1 for m in moments if now - RECENT - BEFORE_WEEKS * timedelta(days=7) < m <= now - RECENT)
     return Pattern(len(moments), moments[0], moments[-1], tuple(weeks), recent, before)
 
 

@@ -9,31 +9,45 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from weakref import WeakValueDictionary
 
 from bot import engine, log_views
+from bot.callback_data import STALE
 from bot.crypto import RowSealer, Vault
-from bot.events import NEWER, OLDER, Event, Pick
+from bot.engine import NEW_NOTE, NOTE_SLOT
+from bot.events import NEWER, OLDER, Choose, Edited, Event, Pick
 from bot.evidence import EvidenceUnavailable
+from bot.export_worker import Exporter, ExportFailed
 from bot.identity import Pseudonymiser
 from bot.keys import STATE_PURPOSE, open_keys
-from bot.note_effects import EffectRun, Fetch, apply_effects
+from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.note_store import NoteStore
-from bot.notebook import Notebook
-from bot.outputs import Effect, LogView, Output
+from bot.notebook import Note, Notebook
+from bot.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
 from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+PREVIEW_CHARS = 200  # of a note's text, handed to the engine to quote (it shortens it further)
+FORGOTTEN = "forgotten"  # said to the adapter after "Delete everything", so it deletes what it keeps too
 
 
 class ChatService:
     """The platform-neutral bot: adapters turn what people do into events and render the outputs."""
 
-    def __init__(self, program: Program, store: Store, pseudonymiser: Pseudonymiser, notebook: Notebook) -> None:
+    def __init__(
+        self,
+        program: Program,
+        store: Store,
+        pseudonymiser: Pseudonymiser,
+        notebook: Notebook,
+        exporter: Exporter | None = None,
+    ) -> None:
         self.program = program
+        self.exporter = exporter or Exporter()
         self.store = store
         self.pseudonymiser = pseudonymiser
         self.notebook = notebook
@@ -67,11 +81,13 @@ class ChatService:
         event: Event,
         update_ref: str | None = None,
         fetch: Fetch | None = None,
+        origin: str | None = None,
     ) -> Sequence[Output] | None:
         """Run one event for one person, one at a time per person; state is saved before returning.
 
         With an update reference, an update seen before changes nothing and returns None. ``fetch``
-        downloads a file the person sent, for keeping as evidence.
+        downloads a file the person sent, for keeping as evidence. ``origin`` names the message the person
+        sent (a note it starts takes its id from it, so an edit of that message finds the note).
         """
         key = self.pseudonymiser.key(platform, user_id)
         started = time.perf_counter()
@@ -79,12 +95,17 @@ class ChatService:
             if update_ref is not None and await self.store.was_handled(update_ref):
                 log.info("update already handled; skipped")
                 return None
-            state = await self.store.load_state(key) or ConversationState()
+            stored = await self.store.load_state(key)
+            state = stored or ConversationState()
             try:
-                outputs = await self._turn(key, update_ref, state, await self._with_facts(key, event), fetch)
+                event = await self._with_facts(key, event)
+                outputs = await self._turn(key, (update_ref, origin, stored is None), state, event, fetch)
             except EvidenceUnavailable as problem:
                 log.warning("a file could not be kept: %s", problem.reason)
                 return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
+            except ExportFailed as problem:
+                log.error("an export could not be made: %s", problem)
+                return engine.failed(self.program, state, "system.export_failed")[1]
             except (sqlite3.Error, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
@@ -94,27 +115,71 @@ class ChatService:
         return outputs
 
     async def _turn(
-        self, key: str, update_ref: str | None, state: ConversationState, event: Event, fetch: Fetch | None
+        self,
+        key: str,
+        refs: tuple[str | None, str | None, bool],
+        state: ConversationState,
+        event: Event,
+        fetch: Fetch | None,
     ) -> list[Output] | None:
+        update_ref, origin, fresh = refs
         new_state, outputs = engine.step(self.program, state, event)
-        run = EffectRun(self.notebook, self.program.content.templates, fetch)
-        new_state = await apply_effects(run, key, update_ref, [o for o in outputs if isinstance(o, Effect)], new_state)
+        run = EffectRun(self.notebook, self.program.content.templates, fetch, self.exporter)
+        effects = [o for o in outputs if isinstance(o, Effect)]
+        new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
+        outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))
         views = [o for o in outputs if isinstance(o, LogView)]
         if views:
             # One note on screen needs only that note decrypted; the list and the pattern need them all.
             one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
             notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
             outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
-        if not await self.store.commit_turn(key, update_ref, new_state):
+            if not notes:
+                outputs = self._without_empty_log_options(outputs)
+        forgotten = any(e.action == "forget" for e in effects)
+        # After "Delete everything", nothing keeps a place for them: not that screen, nor a button pressed on it.
+        keep = not forgotten and not (fresh and isinstance(event, Choose) and self._forgets(event.node))
+        if not await self.store.commit_turn(key, update_ref, new_state if keep else None):
             return None
-        return [*(o for o in outputs if not isinstance(o, Effect)), *run.documents]
+        said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
+        return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.notices, *run.documents]
+
+    def _forgets(self, node_id: str) -> bool:
+        node = self.program.flows.nodes.get(node_id)
+        return node is not None and node.do == "forget"
+
+    def _without_empty_log_options(self, outputs: list[Output]) -> list[Output]:
+        """Offer neither the pattern nor an export of a log with nothing in it."""
+        nodes = self.program.flows.nodes
+
+        def empty_handed(button: Button) -> bool:
+            event = button.event
+            if not isinstance(event, Choose) or event.node not in nodes:
+                return False
+            target = nodes.get(nodes[event.node].options[event.index].go)
+            return target is not None and (target.show == "pattern" or target.do == "export")
+
+        return [
+            Buttons(tuple(b for b in o.buttons if not empty_handed(b))) if isinstance(o, Buttons) else o
+            for o in outputs
+        ]
 
     async def _with_facts(self, key: str, event: Event) -> Event:
-        """Tell the engine about the note a person picked from their log: whether it is theirs, what it has."""
+        """Tell the engine about the note a person picked, or pressed a button of: whether it is theirs, what it has."""
+        if isinstance(event, Edited):
+            found = await self._note(key, note_id_for(key, event.origin))
+            return replace(event, note=found.id, **_facts(found)) if found else event
+        if isinstance(event, Choose) and event.note:
+            found = await self._note(key, event.note)
+            return replace(event, **_facts(found)) if found else STALE
         if not isinstance(event, Pick) or event.item in (OLDER, NEWER):
             return event
-        found = await self.notebook.notes(key, event.item[:64]) if event.item else []
-        return replace(event, item=found[0].id, answered=tuple(found[0].answers)) if found else replace(event, item="")
+        found = await self._note(key, event.item) if event.item else None
+        return replace(event, item=found.id, **_facts(found)) if found else replace(event, item="")
+
+    async def _note(self, key: str, note_id: str) -> Note | None:
+        found = await self.notebook.notes(key, note_id[:64])
+        return found[0] if found else None
 
     def _lock_for(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -141,3 +206,20 @@ class ChatService:
     async def forget_messages(self, platform: str, user_id: str | int, message_ids: Iterable[int]) -> None:
         """Stop keeping message ids that were deleted or can no longer be."""
         await self.store.untrack_messages(self.pseudonymiser.key(platform, user_id), message_ids)
+
+
+def _facts(note: Note) -> dict[str, Any]:
+    """Return what the engine is told about a note: the questions it has answered, and how it starts."""
+    return {"answered": tuple(note.answers), "preview": note.text[:PREVIEW_CHARS]}
+
+
+def _with_new_note(outputs: list[Output], note_id: str) -> list[Output]:
+    """Put the id of the note this turn saved on the buttons that were made for it."""
+    return [Buttons(tuple(_bound(b, note_id) for b in o.buttons)) if isinstance(o, Buttons) else o for o in outputs]
+
+
+def _bound(button: Button, note_id: str) -> Button:
+    event = button.event
+    if isinstance(event, Choose) and event.note == NEW_NOTE:
+        return replace(button, event=replace(event, note=note_id))
+    return button

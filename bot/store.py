@@ -254,12 +254,12 @@ class Store:
         text = state.to_json()
         return self.sealer.seal(text.encode(), f"conversations:{key}") if self.sealer else text
 
-    async def commit_turn(self, key: str, update_ref: str | None, state: ConversationState) -> bool:
-        """Save a person's new state and record the update it answers, in one transaction.
+    async def commit_turn(self, key: str, update_ref: str | None, state: ConversationState | None) -> bool:
+        """Save a person's new state (None: keep no place for them) and record the update, in one transaction.
 
         An update delivered twice takes effect once: the second time nothing is saved and False comes back.
         """
-        sealed = self._dump_state(key, state)
+        sealed = self._dump_state(key, state) if state is not None else None
         async with self.transaction():
             if update_ref is not None:
                 cursor = await self._db.execute(
@@ -267,7 +267,10 @@ class Store:
                 )
                 if cursor.rowcount == 0:
                     return False
-            await self._db.execute(SAVE_STATE, (key, sealed, _now()))
+            if sealed is None:
+                await self._db.execute("DELETE FROM conversations WHERE key = ?", (key,))
+            else:
+                await self._db.execute(SAVE_STATE, (key, sealed, _now()))
         return True
 
     async def checkpoint(self) -> None:

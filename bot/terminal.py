@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import mimetypes
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -13,10 +14,10 @@ from typing import TextIO
 
 from bot import words
 from bot.events import Attachment, Command, Event, Resume, Text, parse_text
-from bot.evidence import EvidenceUnavailable
+from bot.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.plain_text import body_text, buttons_of, numbered
-from bot.service import ChatService
+from bot.service import FORGOTTEN, ChatService
 from bot.templates import TemplateLibrary
 
 PLATFORM = "terminal"
@@ -26,17 +27,22 @@ INTERACTIVE_HINT = (
     " Ctrl-D leaves; your place is kept.)"
 )
 EXPORTS_DIR = "exports"
+SYSTEM_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
 def render_reply(
-    outputs: Sequence[Output], templates: TemplateLibrary | None = None, saved: Sequence[Path] = ()
+    outputs: Sequence[Output],
+    templates: TemplateLibrary | None = None,
+    saved: Sequence[Path] = (),
+    notices: Sequence[str] = (),
 ) -> str:
-    """Write one reply as plain text: the messages, then the options numbered on their own lines."""
+    """Write one reply as plain text: the messages, what the terminal did, then the options numbered."""
     parts = [body_text(outputs)]
-    for action in (o for o in outputs if isinstance(o, PlatformAction)):
+    for action in (o for o in outputs if isinstance(o, PlatformAction) and o.name != FORGOTTEN):
         parts.append(templates.render(f"terminal.{action.name}", {}) if templates else "")
     for path in saved:
         parts.append(templates.render("terminal.document", {"path": str(path)}) if templates else str(path))
+    parts.extend(notices)
     if any(isinstance(o, AskText) for o in outputs):
         parts.append("(Type your answer.)")
     if (buttons := buttons_of(outputs)) and PlatformAction("exit") not in outputs:
@@ -76,16 +82,20 @@ class TerminalChat:
             event = replace(event, sent_at=datetime.now(UTC))
         if isinstance(event, Command) and event.name == "attach":
             attachment = attachment_for(event.argument, event.sent_at)
-            if attachment is None:
-                self.write(self.service.program.content.templates.render("terminal.no_file", {}) + "\n\n")
+            if isinstance(attachment, str):
+                self.write(self.service.program.content.templates.render(attachment, {}) + "\n\n")
                 return
             event = attachment
         outputs = await self.service.handle(PLATFORM, self.user, event, fetch=read_file) or ()
         self.buttons = buttons_of(outputs) or self.buttons
         self.finished = PlatformAction("exit") in outputs
-        documents = [o for o in outputs if isinstance(o, Document)]
-        saved = [save_document(self.service.store.path.parent / EXPORTS_DIR, d) for d in documents]
-        self.write(render_reply(outputs, self.service.program.content.templates, saved) + "\n\n")
+        folder = self.service.store.path.parent / EXPORTS_DIR
+        saved = [save_document(folder, d, await d.content()) for d in outputs if isinstance(d, Document)]
+        templates, notices = self.service.program.content.templates, []
+        if PlatformAction(FORGOTTEN) in outputs:
+            removed, left = remove_exports(folder)
+            notices.append(templates.render("terminal.forgotten", {"removed": removed, "left": left, "folder": folder}))
+        self.write(render_reply(outputs, templates, saved, notices) + "\n\n")
 
     async def run(self, lines: Iterable[str]) -> None:
         """Open the chat and answer each line in turn."""
@@ -96,24 +106,46 @@ class TerminalChat:
                 break
 
 
-def attachment_for(argument: str, sent_at: datetime | None) -> Attachment | None:
-    """Describe a local file as if it had been sent in a chat ('/attach PATH'); None when there is no such file."""
+def attachment_for(argument: str, sent_at: datetime | None) -> Attachment | str:
+    """Describe a local file as if it had been sent in a chat ('/attach PATH'), or name the template saying why not.
+
+    Only an ordinary file is kept: not a link (which could point anywhere), a device, a pipe, or anything
+    under /proc, /sys or /dev (which could hold the process's environment, and with it the master key).
+    """
     path = Path(argument.strip().strip("'\"")).expanduser()
-    if not argument.strip() or not path.is_file():
-        return None
-    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return Attachment("document", str(path), path.stat().st_size, mime, path.name, "", sent_at)
+    if not argument.strip() or not os.path.lexists(path):
+        return "terminal.no_file"
+    found = path.lstat()
+    if not stat.S_ISREG(found.st_mode) or _is_system_path(path):
+        return "terminal.not_a_file"
+    return Attachment("document", str(path), found.st_size, "", path.name, "", sent_at)
+
+
+def _is_system_path(path: Path) -> bool:
+    real = Path(os.path.realpath(path))  # a folder on the way may be a link to /proc/self
+    return any(real.is_relative_to(root) for root in SYSTEM_ROOTS)
 
 
 async def read_file(ref: str) -> bytes:
-    """Read a file named with /attach."""
+    """Read a file named with /attach: never through a link, never past the size limit."""
+    return await asyncio.to_thread(_read_ordinary_file, ref)
+
+
+def _read_ordinary_file(ref: str) -> bytes:
     try:
-        return await asyncio.to_thread(Path(ref).read_bytes)
+        handle = os.open(ref, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         raise EvidenceUnavailable("unavailable") from None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode) or _is_system_path(Path(ref)):
+            raise EvidenceUnavailable("unavailable")  # swapped for something else since /attach looked
+        data = file.read(MAX_BYTES + 1)
+    if too_big(len(data)):
+        raise EvidenceUnavailable("too_big")
+    return data
 
 
-def save_document(folder: Path, document: Document) -> Path:
+def save_document(folder: Path, document: Document, data: bytes) -> Path:
     """Write a file the bot gives (an export) where only this user can read it; never overwrite one."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path, number = folder / document.filename, 1
@@ -121,8 +153,23 @@ def save_document(folder: Path, document: Document) -> Path:
         number += 1
         path = folder / f"{Path(document.filename).stem}-{number}{Path(document.filename).suffix}"
     path.touch(mode=0o600)
-    path.write_bytes(document.data)
+    path.write_bytes(data)
     return path.resolve()
+
+
+def remove_exports(folder: Path) -> tuple[int, int]:
+    """Overwrite and delete every export written here; return (deleted, could not be deleted)."""
+    removed = left = 0
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        try:
+            if path.is_file() and not path.is_symlink():
+                with path.open("r+b") as file:  # its bytes are gone even if the file system keeps the blocks
+                    file.write(b"\0" * path.stat().st_size)
+            path.unlink()
+            removed += 1
+        except OSError:
+            left += 1
+    return removed, left
 
 
 async def run_terminal(service: ChatService, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:

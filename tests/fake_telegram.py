@@ -47,6 +47,7 @@ class FakeTelegram:
     replies: dict[int, list[int]] = field(default_factory=dict)  # chat id -> ids given to the bot's messages
     files: dict[str, bytes] = field(default_factory=dict)  # file_id -> the bytes a download returns
     hold: asyncio.Event | None = None  # while set to an unset event, sendMessage calls wait for it
+    sizeless: set[str] = field(default_factory=set)  # file_ids whose getFile declares no size
     _next_update: int = 1
     _next_message: int = 1000
     _runner: web.AppRunner | None = None
@@ -225,8 +226,10 @@ class FakeTelegram:
             file_id = str(params["file_id"])
             if file_id not in self.files:
                 return _error(400, "Bad Request: invalid file_id")
-            size = len(self.files[file_id])
-            return _ok({"file_id": file_id, "file_unique_id": file_id, "file_size": size, "file_path": file_id})
+            found = {"file_id": file_id, "file_unique_id": file_id, "file_path": file_id}
+            if file_id not in self.sizeless:
+                found["file_size"] = len(self.files[file_id])
+            return _ok(found)
         return _ok(self._answer(method, params))
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -60,3 +60,25 @@ async def test_the_end_to_end_benchmark_runs_both_bots() -> None:
 async def test_the_peer_bots_walk_the_routing_journey(peer: str) -> None:
     result = await end_to_end.run(peer, 2, end_to_end.every_journey_once, "journeys", ROUTING)
     assert (result.answered, result.lost) == (2 * (1 + len(ROUTING[0])), 0)
+
+
+async def test_the_isolation_benchmark_runs() -> None:
+    from bench import isolation
+
+    figures = await isolation.latency(exporters=1, notes=2, baseline_turns=4)
+    assert figures["alone_p99"] > 0 and figures["during_p99"] > 0 and figures["export_seconds"] > 0
+
+
+def test_the_export_memory_benchmark_runs() -> None:
+    from bench import isolation
+
+    seconds, own, worker = isolation.memory(notes=3, pictures=1)
+    assert seconds > 0 and own > 10 and worker > 10
+
+
+def test_the_understanding_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import understanding
+
+    understanding.main(["--limit", "40"])
+    out = capsys.readouterr().out
+    assert "danger recall: " in out and "| both, as shipped |" in out

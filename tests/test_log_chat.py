@@ -35,7 +35,7 @@ async def write_notes(service: ChatService, user: str, count: int) -> None:
 async def test_the_list_is_paged_newest_first(service: ChatService) -> None:
     await write_notes(service, "alice", 12)
     first = await service.handle("terminal", "alice", Command("log"))
-    assert "Your notes: 12 (page 1 of 3), newest first." in texts(first)
+    assert "Your notes: 12 (page 1 of 3), latest first." in texts(first)
     items = picks(first)
     assert [p.item for p in items][-1] == OLDER and len(items) == 6
     second = await service.handle("terminal", "alice", items[-1])

@@ -40,8 +40,9 @@ def test_the_pdf_has_a_header_the_columns_and_one_row_per_incident(program: Prog
         assert heading in text
     for number in range(40):
         assert text.count(f"incident-{number:04d} he was there again") == 1
-    numbers = [int(line.split()[0]) for line in text.splitlines() if "he was there again" in line]
-    assert numbers == list(range(1, 41))  # oldest first, numbered once each
+    places = [text.index(f"incident-{number:04d}") for number in reversed(range(40))]
+    assert places == sorted(places)  # oldest first
+    assert text.count("not stated — written at") == 40  # no time was given: the time written is marked as such
 
 
 def test_a_note_longer_than_a_page_is_kept_whole_across_pages(program: Program) -> None:
@@ -70,7 +71,7 @@ def test_amendments_and_files_are_in_the_row_with_their_times(program: Program) 
     assert "[Added Sat 21 Nov 2026, 13:00] it was the back gate" in " ".join(text.split())
     assert "Files kept as evidence: 1" in text and "Photo, Sat 21 Nov 2026, 12:00: the gate" in text
     assert b"/Subtype /Image" in data
-    broken = [Evidence("e", "n", NOW, NOW, "photo", "image/jpeg", "", "", 3, b"not a picture")]
+    broken = [Evidence("e", "n", NOW, NOW, "photo", "image/jpeg", "", "", 3, b"\xff\xd8\xff\xe0 not a picture")]
     assert "could not be shown here" in pdf_text(export_pdf([note], broken, program.content.templates, NOW))
 
 
@@ -89,3 +90,49 @@ def test_the_csv_has_the_columns_one_row_per_incident_and_no_formulas(program: P
     assert len(rows) == 5 and [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
     assert rows[1][2] == "place-2" and rows[1][5] == "101, ref 4471"
     assert rows[4][3] == '\'=HYPERLINK("http://x")'
+
+
+def test_the_pdf_says_when_it_happened_and_when_it_was_written(program: Program) -> None:
+    written = NOW - timedelta(hours=2)
+    stated = Note(
+        "a",
+        written,
+        written,
+        "he was at the gate",
+        {"when": Entry("when", written, "2026-11-19T17:00:00+00:00 (thu 5pm)")},
+    )
+    unstated = Note("b", written, written, "he rang twice")
+    text = " ".join(pdf_text(export_pdf([stated, unstated], [], program.content.templates, NOW)).split())
+    assert "Written at (UK time)" in text
+    assert "Thu 19 Nov 2026, 17:00 (thu 5pm)" in text
+    assert "not stated — written at Sat 21 Nov 2026, 10:00" in text and text.count("Sat 21 Nov 2026, 10:00") >= 3
+
+
+def test_emoji_are_printed_as_their_names_never_dropped(program: Program) -> None:
+    note = Note("n", NOW, NOW, "he sent 🔪🔪 and 👍🏽 then 他")
+    text = " ".join(pdf_text(export_pdf([note], [], program.content.templates, NOW)).split())
+    assert "he sent [kitchen knife][kitchen knife] and [thumbs up medium skin tone] then [cjk" in text
+
+
+def test_arabic_and_urdu_are_shaped_and_read_right_to_left(program: Program) -> None:
+    arabic, urdu = "كان ينتظرني خارج العمل", "وہ میرے گھر کے باہر کھڑا تھا"
+    data = export_pdf([Note("a", NOW, NOW, arabic), Note("u", NOW, NOW, urdu)], [], program.content.templates, NOW)
+    text = pdf_text(data)
+    assert "ينتظرني" in text and "العمل" in text  # in reading order: unshaped, they come out reversed
+    assert "کھڑا" in text and "تھا" in text  # Urdu letters only the shipped Noto Sans Arabic has
+    assert "ينتظرني"[::-1] not in text
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(program: Program) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (0, 90, 200)).save(picture, "PNG")
+    stranded = []
+    for count in range(8, 40, 3):
+        notes = make_notes(count)
+        files = [Evidence("e", notes[0].id, NOW, NOW, "photo", "", "", "", 10, picture.getvalue())]
+        reader = PdfReader(io.BytesIO(export_pdf(notes, files, program.content.templates, NOW)))
+        for page in reader.pages:
+            lines = [line for line in page.extract_text().splitlines() if not line.startswith("Incident log, page")]
+            if lines and (lines[-1].startswith("Files kept as evidence") or lines[-1].startswith("# Date and time")):
+                stranded.append((count, lines[-1]))
+    assert stranded == []

@@ -25,13 +25,14 @@ def test_weeks_run_from_the_first_incident_to_now_in_uk_weeks() -> None:
     assert summer.weeks == ((date(2026, 6, 8), 1),)
 
 
-def test_more_in_the_last_four_weeks_than_the_four_before_is_rising() -> None:
-    before = [NOW - timedelta(days=40)]
-    recent = [NOW - timedelta(days=d) for d in (1, 5, 9)]
-    rising = summarise(before + recent, NOW)
-    assert (rising.recent, rising.before, rising.rising) == (3, 1, True)
-    steady = summarise([NOW - timedelta(days=d) for d in (2, 10, 30, 35)], NOW)
-    assert (steady.recent, steady.before, steady.rising) == (2, 2, False)
+def test_a_burst_in_the_last_seven_days_shows_against_the_weeks_before() -> None:
+    # Three of four notes in the last two days: the burst shows, whatever the long-run average says.
+    burst = summarise([NOW - timedelta(days=40), *(NOW - timedelta(hours=h) for h in (2, 20, 40))], NOW)
+    assert (burst.recent, burst.before, burst.rising) == (3, 0, True)
+    steady = summarise([NOW - timedelta(days=d) for d in (2, 5, 10, 15, 20, 26, 30, 33)], NOW)
+    assert (steady.recent, steady.before, steady.before_weekly, steady.rising) == (2, 6, 1.5, True)
+    even = summarise([NOW - timedelta(days=d) for d in (2, 5, *range(9, 35, 3))], NOW)
+    assert (even.recent, even.before, even.rising) == (2, 9, False)
     assert not summarise([NOW - timedelta(days=1)], NOW).rising  # one incident is not "more often"
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 from PIL import Image
@@ -56,14 +58,22 @@ async def test_a_photo_is_kept_encrypted_listed_and_exported(running: Running) -
     assert PHOTO_CANARY not in database_bytes(running)
 
     listing = await say(running, ALICE, "/log")
-    assert listing.startswith("Your notes: 1, newest first.")
+    assert listing.startswith("Your notes: 1, latest first.")
     labels = [label for label, _ in fake.buttons(fake.sent(ALICE)[-1])]
     view = await press(running, ALICE, labels[0])
     assert "canary-heron he left flowers on my car" in view and "• Photo, " in view
     await press(running, ALICE, "Back to my notes")
     await press(running, ALICE, "Export (PDF and CSV)")
-    await fake.wait_for(lambda: len(fake.documents(ALICE)) == 2)
-    pdf, table = fake.documents(ALICE)
+    await fake.wait_for(lambda: len(fake.documents(ALICE)) == 3)
+    pdf, table, pack = fake.documents(ALICE)
+    assert pack["filename"].endswith("-files.zip")
+    with zipfile.ZipFile(io.BytesIO(pack["data"])) as opened:
+        names = opened.namelist()
+        assert names[:3] == [pdf["filename"], table["filename"], "manifest.csv"]
+        assert opened.read(names[3]) == data  # the photo exactly as it came
+        [listed] = list(csv.reader(io.StringIO(opened.read("manifest.csv").decode("utf-8-sig"))))[1:]
+    assert listed[:6] == [names[3], "1", "image/jpeg", str(len(data)), hashlib.sha256(data).hexdigest(), "1"]
+    assert "Also a ZIP file with the PDF, the CSV" in fake.texts(ALICE)[-1]
     assert (pdf["filename"].endswith(".pdf"), table["filename"].endswith(".csv")) == (True, True)
     assert "note" in pdf["filename"] and "stalk" not in pdf["filename"] + table["filename"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf["data"])).pages)
@@ -91,10 +101,14 @@ async def test_files_over_the_limit_or_outside_a_note_are_refused_clearly(runnin
     await say(running, ALICE, "/note he followed me to the shop")
     reply = await send(running, photo_message(running, fake.upload(b"y", "big"), MAX_BYTES + 1))
     assert reply.startswith("Sorry, that file is too big to keep here (the limit is 20 MB). Nothing was saved.")
+    assert not any(c.method in ("getFile", "download") for c in fake.calls)  # refused by its declared size
+    fake.upload(b"MZ\x90\x00 a program", "exe")
     program = {"file_id": "exe", "file_unique_id": "exe", "file_name": "tool.exe", "mime_type": "application/x-msdos"}
     reply = await send(running, fake.message(ALICE, document=program))
-    assert reply.startswith("Sorry, I can only keep photos")
-    assert not any(c.method in ("getFile", "download") for c in fake.calls)
+    assert reply.startswith("Kept with your note, encrypted.")  # kept as it came, and never opened
+    service = running.bot.service
+    [kept] = await service.notebook.evidence(service.pseudonymiser.key(PLATFORM, ALICE))
+    assert kept.detected == "application/octet-stream"
 
 
 async def test_a_file_that_cannot_be_downloaded_is_not_confirmed(running: Running) -> None:
@@ -115,7 +129,7 @@ async def test_delete_one_note_then_forget_everything(running: Running, tmp_path
     await press(running, ALICE, newest)
     assert (await press(running, ALICE, "Delete this note")).startswith("Delete this note, with its answers")
     reply = await press(running, ALICE, "Yes, delete this note")
-    assert reply.startswith("Deleted.") and "Your notes: 1, newest first." in reply
+    assert reply.startswith("Deleted.") and "Your notes: 1, latest first." in reply
     key = service.pseudonymiser.key(PLATFORM, ALICE)
     assert [n.text for n in await service.notebook.notes(key)] == ["first canary-lynx"]
 
@@ -123,7 +137,7 @@ async def test_delete_one_note_then_forget_everything(running: Running, tmp_path
     assert (await press(running, ALICE, "No, keep my notes")).startswith("What would you like to do?")
     await say(running, ALICE, "/forget")
     reply = await press(running, ALICE, "Yes, delete everything")
-    assert reply.startswith("Done. Everything kept for you has been deleted.")
+    assert reply.startswith("Done. Everything kept for you has been deleted:")
     assert await service.notebook.notes(key) == []
     assert b"canary-lynx" not in database_bytes(running)
     cleared = await press(running, ALICE, "Clear this chat")

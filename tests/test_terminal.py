@@ -117,20 +117,21 @@ def test_killed_right_after_the_confirmation_loses_no_note(tmp_path: Path) -> No
     process.wait(timeout=10)
     again = run_terminal(env, "/log\n1\n")
     assert again.returncode == 0, again.stderr
-    assert "Your notes: 1, newest first." in again.stdout
+    assert "Your notes: 1, latest first." in again.stdout
     assert "\ncanary-kestrel he was at the station\n" in again.stdout
 
 
 def test_attach_names_a_file_on_this_computer(tmp_path: Path) -> None:
     picture = tmp_path / "screenshot.png"
     picture.write_bytes(b"\x89PNG fake")
-    lines = f"/note he messaged me\n/attach {picture}\n/attach {tmp_path / 'missing.png'}\n/log\n1\n5\n3\n"
+    lines = f"/note he messaged me\n/attach {picture}\n/attach {tmp_path / 'missing.png'}\n/log\n1\n6\n3\n"
     result = run_terminal(terminal_env(tmp_path / "data"), lines)
     assert result.returncode == 0, result.stderr
     assert "Kept with your note, encrypted." in result.stdout
     assert "There is no file at that path." in result.stdout
     assert "• File, " in result.stdout and ": screenshot.png" in result.stdout
-    [table, pdf] = sorted((tmp_path / "data" / "exports").iterdir())
-    assert (pdf.suffix, table.suffix) == (".pdf", ".csv")
-    assert f"Saved a file: {pdf}" in result.stdout
+    [table, pdf, pack] = sorted((tmp_path / "data" / "exports").iterdir(), key=lambda p: p.suffix)
+    assert (pdf.suffix, table.suffix, pack.name[-10:]) == (".pdf", ".csv", "-files.zip")
+    assert f"Saved a file: {pdf}" in result.stdout and f"Saved a file: {pack}" in result.stdout
     assert pdf.stat().st_mode & 0o777 == 0o600 and pdf.read_bytes().startswith(b"%PDF")
+    assert pack.stat().st_mode & 0o777 == 0o600 and pack.read_bytes().startswith(b"PK")

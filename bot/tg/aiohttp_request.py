@@ -20,6 +20,10 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
+from bot.evidence import EvidenceUnavailable
+
+CHUNK = 64 * 1024  # downloads are read and counted this much at a time
+
 
 class AiohttpRequest(BaseRequest):
     """Make Bot API calls over one pooled aiohttp session, with httpx's default timeouts."""
@@ -104,6 +108,29 @@ class AiohttpRequest(BaseRequest):
             credentials = {"Proxy-Authorization": auth.encode()} if auth else None
             self._proxy_by_origin[origin] = (str(target.with_user(None)) if target else None, credentials)
         return self._proxy_by_origin[origin]
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """Download a file, counting as it comes: past ``limit`` bytes it stops, whatever size was declared."""
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized")
+        timeout = aiohttp.ClientTimeout(sock_connect=self.connect_timeout, sock_read=self.media_write_timeout)
+        received = bytearray()
+        try:
+            proxy, proxy_headers = self._proxy_for(url)
+            async with self._session.get(url, timeout=timeout, proxy=proxy, proxy_headers=proxy_headers) as response:
+                if response.status != 200:
+                    raise NetworkError(f"download failed with status {response.status}")
+                if response.content_length is not None and response.content_length > limit:
+                    raise EvidenceUnavailable("too_big")
+                async for chunk in response.content.iter_chunked(CHUNK):
+                    received += chunk
+                    if len(received) > limit:
+                        raise EvidenceUnavailable("too_big")
+        except TimeoutError as error:
+            raise TimedOut(f"aiohttp.{type(error).__name__}") from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+        return bytes(received)
 
     def _timeout(
         self, uploading: bool, read: object, write: object, connect: object, pool: object

@@ -24,8 +24,8 @@ from telegram.ext import (
 )
 
 from bot.callback_data import CallbackCodec
-from bot.events import Attachment, Event, Unsupported, parse_text
-from bot.evidence import EvidenceUnavailable
+from bot.events import Attachment, Command, Edited, Event, Unsupported, parse_text
+from bot.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.fatal import Exit, Fatal
 from bot.flood import FloodGuard, Verdict
 from bot.outputs import Document, Output, PlatformAction
@@ -69,7 +69,8 @@ class TelegramBot:
         self.retry_delay = retry_delay
         self.overall_max_rate = overall_max_rate  # Telegram's limit: about 30 messages a second (0: none)
         self._service: ChatService | None = None
-        self._requests = (AiohttpRequest(), AiohttpRequest(pool_size=1))
+        self.files = AiohttpRequest()  # the Bot API's requests, and file downloads counted as they stream
+        self._requests = (self.files, AiohttpRequest(pool_size=1))
 
     @property
     def service(self) -> ChatService:
@@ -135,7 +136,7 @@ class TelegramBot:
         if not await self._admit(user.id, message.chat_id, context, text, message.date.timestamp()):
             return
         await self.service.remember_messages(PLATFORM, user.id, [(message.message_id, message.date)])
-        await self._run(update, user.id, message.chat_id, self.event_for(message), context)
+        await self._run(update, user.id, message.chat_id, self.event_for(message), context, _origin(message))
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """Handle a button press: always answer the query, then treat it like any other event."""
@@ -150,12 +151,14 @@ class TelegramBot:
             await self._run(update, user.id, chat.id, self.codec.decode(query.data), context)
 
     async def on_edited(self, update: Update, context: Context) -> None:
-        """Say that edits are not seen (a note keeps what was first sent)."""
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+        """Offer a changed note message as a correction of that note (which keeps what was first sent)."""
+        chat, user, message = update.effective_chat, update.effective_user, update.edited_message
+        if chat is None or user is None or message is None or chat.type != ChatType.PRIVATE or await self._seen(update):
             return
         if await self._admit(user.id, chat.id, context):
-            await self._send(context, user.id, chat.id, [self.text("telegram.edited")])
+            said = parse_text(message.text or message.caption or "")
+            event = Edited(said.argument if isinstance(said, Command) else said.text, _origin(message))
+            await self._run(update, user.id, chat.id, event, context)
 
     async def on_group(self, update: Update, context: Context) -> None:
         """Say the bot is for private chats only, then leave the group or channel."""
@@ -207,7 +210,9 @@ class TelegramBot:
         async def fetch(file_id: str) -> bytes:
             try:
                 file = await context.bot.get_file(file_id)
-                return bytes(await file.download_as_bytearray())
+                if too_big(file.file_size):  # as Telegram declares it: refused before a byte is downloaded
+                    raise EvidenceUnavailable("too_big")
+                return await self.files.download(file.file_path or "", MAX_BYTES)  # and counted as it comes
             except TelegramError as error:
                 log.warning("could not download a file: %s", type(error).__name__)
                 raise EvidenceUnavailable("unavailable") from None
@@ -229,15 +234,17 @@ class TelegramBot:
             await self._send(context, user_id, chat_id, [self.text("telegram.flood")])
         return verdict is Verdict.ALLOW
 
-    async def _run(self, update: Update, user_id: int, chat_id: int, event: Event, context: Context) -> None:
+    async def _run(
+        self, update: Update, user_id: int, chat_id: int, event: Event, context: Context, origin: str | None = None
+    ) -> None:
         outputs = await self.service.handle(
-            PLATFORM, user_id, event, update_ref=_update_ref(update), fetch=self._fetcher(context)
+            PLATFORM, user_id, event, update_ref=_update_ref(update), fetch=self._fetcher(context), origin=origin
         )
         if outputs is None:
             return  # this update was handled before: it changes nothing and sends nothing
         before = ""
-        for action in (o for o in outputs if isinstance(o, PlatformAction)):
-            before = await self._perform(action.name, user_id, chat_id, context)
+        for action in (o for o in outputs if isinstance(o, PlatformAction) and o.name in ("clear", "exit")):
+            before = await self._perform(action.name, user_id, chat_id, context)  # a forget keeps nothing here
         if PlatformAction("exit") in outputs:
             await self._send(context, user_id, chat_id, [before])
             return
@@ -285,9 +292,8 @@ class TelegramBot:
 
     async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
         """Send a file to keep; not protected, so the person can pass it to the police or an advocate."""
-        message = await self._retrying(
-            lambda: context.bot.send_document(chat_id, document.data, filename=document.filename)
-        )
+        data = await document.content()
+        message = await self._retrying(lambda: context.bot.send_document(chat_id, data, filename=document.filename))
         await self.service.remember_messages(PLATFORM, user_id, [(message.message_id, message.date)])
 
     async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
@@ -328,6 +334,11 @@ async def _send_message(
         data["reply_markup"] = markup
     answer = await context.bot._post("sendMessage", data)
     return int(answer["message_id"]), datetime.fromtimestamp(int(answer["date"]), UTC)
+
+
+def _origin(message: Message) -> str:
+    """Name a message the person sent: the same before and after they edit it."""
+    return f"{PLATFORM}:{message.chat_id}:{message.message_id}"
 
 
 def _update_ref(update: Update) -> str:
