@@ -273,9 +273,7 @@ async def measure(
 
 def report(results: list[Result]) -> list[str]:
     """Return the table's lines: each load and size, each bot, and ours against each other bot."""
-    lines = [
-        "load        people  bot           replies/s   p50 ms   p99 ms  lost  CPU ms/reply: bot  load  ours/this"
-    ]
+    lines = ["load        people  bot           replies/s   p50 ms   p99 ms  lost  CPU ms/reply: bot  load  ours/this"]
     by_key = {(r.load, r.people, r.bot): r for r in results}
     for result in results:
         ours = by_key.get((result.load, result.people, "ours"))

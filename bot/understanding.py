@@ -66,6 +66,11 @@ class _Hit:
     span: tuple[int, int]
 
 
+def _by_use(counts: Counter[str]) -> list[str]:
+    """Return words most used first, ties in alphabetical order: the same in every process."""
+    return [w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
     """Add a keyword's weight to its intent's similarity score."""
     found = {s.topic: s for s in scores}
@@ -89,13 +94,12 @@ class Understanding:
         counts: Counter[str] = Counter(w for form in phrases for w in form if w != "*")
         counts.update(w for key in lexicon.say_as for w in key)
         raw = [lexicon.read(words(e.text)) for e in lexicon.examples]
-        seen: Counter[str] = Counter(w for said in raw for w in set(said))
+        seen: Counter[str] = Counter(w for said in raw for w in dict.fromkeys(said))
         # Words of the examples are known too, unless rare (it may be a misspelling) or a misspelling of a
         # word the phrases use ("harrasment" is common in the examples, and still means "harassment").
-        written = Speller(w for w, _ in counts.most_common())
-        self._speller = written
+        self._speller = Speller(_by_use(counts))
         counts.update({w: n for w, n in seen.items() if n > 2 and self._correct(w) == w})
-        self._speller = Speller(w for w, _ in counts.most_common())
+        self._speller = Speller(_by_use(counts))
         self.correct = lru_cache(maxsize=8192)(self._correct)
         self.normalise_label = lru_cache(maxsize=1024)(self.normalise)  # button labels: few, read every turn
         # One comparison with the labelled examples gives both the intent and danger by likeness (which

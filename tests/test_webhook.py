@@ -26,9 +26,7 @@ SECRET = "s3cret-token"
 
 
 @pytest.fixture
-async def hooked(
-    fake: FakeTelegram, program: Program, tmp_path: Path, unused_tcp_port: int
-) -> AsyncIterator[Running]:
+async def hooked(fake: FakeTelegram, program: Program, tmp_path: Path, unused_tcp_port: int) -> AsyncIterator[Running]:
     settings = make_settings(
         tmp_path,
         fake,
