@@ -34,6 +34,8 @@ SHORT = 2  # words
 CLEARLY = 0.35  # a similarity this high beats a weak intent's phrase ("not in danger, just scared all the time")
 GUESS = 0.12  # scores worth offering as "Did you mean" (below SURE)
 MAX_GUESSES = 3
+MAX_CHARS = 4096  # read for meaning (a Telegram message's limit); a longer note is still kept whole
+LONGEST_WORD = 24  # longer "words" are not words: never corrected (correcting them costs seconds)
 MAX_WORDS = 80  # only the start of a long message is read for intents: the question usually comes early
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _CLAUSE = re.compile(r"[.!?;,\n]+")
@@ -137,19 +139,20 @@ class Understanding:
         return said if fixed == said else self.lexicon.read(fixed)
 
     def _correct(self, word: str) -> str:
-        if word in self._speller or len(word) < 4 or not word.isalpha():
+        if word in self._speller or not 4 <= len(word) <= LONGEST_WORD or not word.isalpha():
             return word
         limit = 1 if len(word) <= 8 else 2  # wider only for long words: "pulled" is not "pull"
         return self._speller.correct(word, limit) or word
 
     def danger_now(self, text: str) -> str | None:
         """Return the kind of danger a message describes now, or None (danger only: cheap for flood checks)."""
-        sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text)) if s]
+        sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text[:MAX_CHARS])) if s]
         hit, _, _ = self._danger(sentences, [], noting=False)
         return hit.topic.name if hit else None
 
     def read(self, text: str, noting: bool = False) -> Reading:
         """Understand one message; ``noting``: it answers a note's question, so it is about what happened."""
+        text = text[:MAX_CHARS]
         sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text)) if s]
         said = tuple(w for s in sentences for w in s)
         because = [f"read as: {' '.join(said)}"] if said else ["nothing to read"]

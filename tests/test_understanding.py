@@ -167,3 +167,10 @@ def test_held_out_figures(understanding: Understanding, held_out: list[Example])
     assert recall >= DANGER_RECALL_FLOOR
     assert false_alarms <= FALSE_ALARM_CEILING
     assert accuracy >= INTENT_ACCURACY_FLOOR
+
+
+def test_a_huge_message_is_read_by_its_start_and_long_words_are_left_alone(understanding: Understanding) -> None:
+    assert understanding.correct("a" * 30) == "a" * 30  # not a word: never "corrected" (that took seconds)
+    huge = "hes outside my flat right now. " + "x" * 65_000
+    assert understanding.read(huge).danger == "nearby"
+    assert understanding.danger_now(huge) == "nearby"
