@@ -420,7 +420,13 @@ class _Turn:
                 return index
         if node.ask:
             return None
-        scored = [(SequenceMatcher(None, label, typed).ratio(), index) for index, label in enumerate(labels)]
+        matcher = SequenceMatcher(b=typed)
+        scored = []
+        for index, label in enumerate(labels):
+            matcher.set_seq1(label)
+            # The cheap upper bounds first, as difflib.get_close_matches does: most labels fail them.
+            if matcher.real_quick_ratio() >= LABEL_LIKENESS and matcher.quick_ratio() >= LABEL_LIKENESS:
+                scored.append((matcher.ratio(), index))
         best = max(scored, default=(0.0, -1))
         return best[1] if best[0] >= LABEL_LIKENESS else None
 

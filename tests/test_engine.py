@@ -299,3 +299,9 @@ def test_a_past_danger_in_a_note_saves_it_without_interrupting(program: Program)
         "last week he had a knife at my door"
     ]
     assert Command("danger") in [b.event for o in outputs if isinstance(o, Buttons) for b in o.buttons]
+
+
+def test_a_misspelt_label_presses_its_button_where_no_text_is_awaited(program: Program) -> None:
+    for typed, node in [("Onlin safety", "online.start"), ("about this guid", "help.about")]:
+        state, _ = run(program, [Command("start"), Text(typed)])
+        assert state.node == node, typed
