@@ -30,11 +30,15 @@ async def test_a_thousand_messages_in_a_second_are_throttled_and_others_are_not_
             await fake.push(fake.message(BOB, "/menu"))
     await fake.wait_for(lambda: len(fake.sent(BOB)) == 7)
     during = time.monotonic() - flooded
+    # Not queued behind the flood: the other person is answered while the flood is still being worked
+    # through, before the reply to its last message. (The time is printed, and kept in docs/reliability.md;
+    # a bound in seconds failed on a busy machine while the bot behaved exactly the same.)
+    emergency = "Here is what to do now."
+    assert not any(t.startswith(emergency) for t in fake.texts(ALICE)), "the flood was done before Bob's reply"
     await fake.drained()
     texts = fake.texts(ALICE)
     assert sum(t.startswith("You are sending messages very quickly") for t in texts) == 1
     assert len(texts) < 40  # the burst allowance and one warning, not a thousand replies
     usual_ms = statistics.median(usual) * 1000
     print(f"flood: {FLOOD} messages; another person's reply {during * 1000:.0f} ms (usual {usual_ms:.0f} ms)")
-    assert during < max(10 * statistics.median(usual), 0.5), (during, usual)
-    await fake.wait_for(lambda: any(t.startswith("Here is what to do now.") for t in fake.texts(ALICE)))
+    await fake.wait_for(lambda: any(t.startswith(emergency) for t in fake.texts(ALICE)))
