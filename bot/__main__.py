@@ -31,8 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph", "explain", "keys", "health"],
-        help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
+        choices=["run", "web", "check", "graph", "explain", "keys", "health"],
+        help="run the bot (the default), web: serve the web chat, check the flows and content, "
+        "draw the flows into docs/flows/, "
         'explain how a typed message is understood: explain "TEXT", '
         "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
         "or health: exit 0 only if the running bot polled recently (or its webhook server answers)",
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.words != ["rotate"]:
             parser.error("keys needs an action: python -m bot keys rotate")
         return keys_command(settings)
-    return run_command(settings)
+    return run_command(settings, web=args.command == "web")
 
 
 def check_command(settings: Settings) -> int:
@@ -126,10 +127,12 @@ def explain_command(settings: Settings, text: str) -> int:
     return 0
 
 
-def run_command(settings: Settings) -> int:
-    """Start the bot (Telegram with a token, else the terminal); refuse to start on invalid flows, saying why."""
+def run_command(settings: Settings, web: bool = False) -> int:
+    """Start the bot (the web chat, Telegram with a token, else the terminal); refuse invalid flows, saying why."""
     try:
         program = load_program(settings.flows_dir, settings.content_dir)
+        if web:
+            return asyncio.run(_run_web(settings, program))
         if settings.telegram_token:
             return asyncio.run(_run_telegram(settings, program))
         return asyncio.run(_run_terminal(settings, program))
@@ -174,6 +177,13 @@ async def _run_telegram(settings: Settings, program: Program) -> int:
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting on Telegram (%s)", mode)
     await serve(TelegramBot(settings, program).build(), settings)
+    return 0
+
+
+async def _run_web(settings: Settings, program: Program) -> int:
+    from bot.platforms.web.server import serve_web  # only load the web chat when it is used
+
+    await serve_web(settings, program)
     return 0
 
 

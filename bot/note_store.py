@@ -151,6 +151,7 @@ class NoteStore:
             await db.execute("DELETE FROM data_keys WHERE key = ?", (key,))
             await db.execute("DELETE FROM notes WHERE key = ?", (key,))
             await db.execute("DELETE FROM conversations WHERE key = ?", (key,))
+            await db.execute("DELETE FROM return_codes WHERE key = ?", (key,))
         # The ids of messages in their chat are kept (never their text) so that /clear can still delete them.
         await self.store.checkpoint()
 

@@ -187,6 +187,24 @@ class ChatService:
             lock = self._locks[key] = asyncio.Lock()
         return lock
 
+    async def forget_person(self, platform: str, user_id: str | int) -> None:
+        """Delete everything kept for one person, as "Delete everything" does."""
+        key = self.pseudonymiser.key(platform, user_id)
+        async with self._lock_for(key):
+            await self.notebook.forget(key)
+
+    def secret(self, purpose: str) -> bytes:
+        """Return a secret of this server's for one purpose (derived from the identity key, never stored)."""
+        return bytes.fromhex(self.pseudonymiser.key("secret", purpose))
+
+    async def keep_return_code(self, platform: str, user_id: str | int, digest: bytes, sealed: bytes) -> None:
+        """Keep a return code's hash and the sealed id it reopens, replacing the person's earlier code."""
+        await self.store.keep_return_code(self.pseudonymiser.key(platform, user_id), digest, sealed)
+
+    async def return_code(self, digest: bytes) -> bytes | None:
+        """Return the sealed id a return code's hash names, or None."""
+        return await self.store.return_code(digest)
+
     async def remember_messages(
         self, platform: str, user_id: str | int, messages: Iterable[tuple[int, datetime]]
     ) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a webhook secret token
+WEB_ADDRESS = re.compile(r"https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~/?=&%-]*)?")
+FRAME_ANCESTORS = re.compile(r"'none'|'self'|(https://[A-Za-z0-9.*-]+(:\d+)?)( https://[A-Za-z0-9.*-]+(:\d+)?)*")
 
 
 class SettingsError(ValueError):
@@ -35,6 +37,12 @@ class Settings:
     new_master_key: str | None = None
     conflict_limit: float = 300.0
     health_max_age: float = 60.0
+    web_listen: str = "127.0.0.1"
+    web_port: int = 8080
+    web_exit_url: str = "https://www.bbc.co.uk/weather"
+    web_title: str = "Chat"
+    web_frame_ancestors: str = "'none'"
+    web_idle_minutes: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +61,17 @@ class Settings:
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise SettingsError(f"TELEGRAM_WEBHOOK_PORT must be a port number, not {port!r}")
         conflict_limit = _seconds(env, "BOT_CONFLICT_EXIT_AFTER", "300")
+        web_port = env.get("BOT_WEB_PORT") or "8080"
+        if not web_port.isdigit() or not 0 < int(web_port) < 65536:
+            raise SettingsError(f"BOT_WEB_PORT must be a port number, not {web_port!r}")
+        exit_url = env.get("BOT_WEB_EXIT_URL") or "https://www.bbc.co.uk/weather"
+        if not WEB_ADDRESS.fullmatch(exit_url):
+            raise SettingsError(f"BOT_WEB_EXIT_URL must be an https:// address, not {exit_url!r}")
+        frame_ancestors = env.get("BOT_WEB_FRAME_ANCESTORS") or "'none'"
+        if not FRAME_ANCESTORS.fullmatch(frame_ancestors):
+            raise SettingsError(
+                "BOT_WEB_FRAME_ANCESTORS must be 'none', 'self' or https:// origins separated by spaces"
+            )
         data_dir = Path(env.get("BOT_DATA_DIR") or "data")
         return cls(
             data_dir=data_dir,
@@ -70,6 +89,12 @@ class Settings:
             new_master_key=env.get("BOT_NEW_MASTER_KEY") or None,
             conflict_limit=conflict_limit,
             health_max_age=_seconds(env, "BOT_HEALTH_MAX_AGE", "60"),
+            web_listen=env.get("BOT_WEB_LISTEN") or "127.0.0.1",
+            web_port=int(web_port),
+            web_exit_url=exit_url,
+            web_title=(env.get("BOT_WEB_TITLE") or "Chat")[:60],
+            web_frame_ancestors=frame_ancestors,
+            web_idle_minutes=_seconds(env, "BOT_WEB_IDLE_MINUTES", "30"),
         )
 
 

@@ -1,0 +1,335 @@
+"""The web chat on aiohttp.web: forms that post, a redirect back to the page, and a quick exit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from aiohttp import BodyPartReader, web
+
+from bot import words
+from bot.events import Attachment, Event, Resume, parse_text
+from bot.evidence import MAX_BYTES, EvidenceUnavailable
+from bot.flood import FloodGuard, Verdict
+from bot.outputs import Button, PlatformAction
+from bot.plain_text import buttons_of
+from bot.platforms.web import codes, pages
+from bot.platforms.web.sessions import Sessions, WebSession
+from bot.service import FORGOTTEN, ChatService
+from bot.settings import Settings
+
+PLATFORM = "web"
+COOKIE = "__Host-chat"
+FORM_BYTES = 64 * 1024  # any form but an upload
+CODE_TRIES = 5  # wrong return codes in one session
+STATIC = Path(__file__).parent / "static"
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class WebChat:
+    """Serve the chat: one in-memory session per visitor, the same service as every platform."""
+
+    def __init__(self, settings: Settings, service: ChatService, flood: FloodGuard | None = None) -> None:
+        self.settings = settings
+        self.service = service
+        self.templates = service.program.content.templates
+        self.sessions = Sessions(idle=settings.web_idle_minutes * 60)
+        self.flood = flood or FloodGuard()
+        self.code_guesses = FloodGuard(capacity=30, per_second=0.1)  # return codes tried, all sessions together
+        self.excluded = _excluded_words(settings.content_dir / "web" / "return_code.yaml")
+        self.pepper = service.secret("web return code")
+        self.emergency = pages.dial(service.program.content.helplines["police_emergency"].number)
+        exit_origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.web_exit_url))
+        self.policy = (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+            f"form-action 'self' {exit_origin}; base-uri 'none'; frame-ancestors {settings.web_frame_ancestors}"
+        )
+
+    def build(self) -> web.Application:
+        """Build the aiohttp application."""
+        app = web.Application(client_max_size=MAX_BYTES + FORM_BYTES, middlewares=[self._headers])
+        app.router.add_get("/", self.page)
+        app.router.add_post("/say", self.say)
+        app.router.add_post("/choose", self.choose)
+        app.router.add_post("/upload", self.upload)
+        app.router.add_post("/exit", self.exit)
+        app.router.add_post("/code/new", self.code_new)
+        app.router.add_post("/code/open", self.code_open)
+        app.router.add_get("/download/{token}", self.download)
+        app.router.add_get("/healthz", self.healthz)
+        app.router.add_static("/static", STATIC, append_version=False)
+        app.cleanup_ctx.append(self._expiry)
+        return app
+
+    # Pages ---------------------------------------------------------------------
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        """Show the chat; a new visitor is greeted first."""
+        session = self.sessions.get(request.cookies.get(COOKIE))
+        if session is None:
+            session = self.sessions.new()
+            await self._turn(session, Resume())
+        flash, session.flash = session.flash, ""
+        body = pages.render(session, self.templates, self.settings.web_title, self.emergency, flash)
+        session.shown_code = ""  # shown once
+        response = web.Response(text=body, content_type="text/html")
+        self._set_cookie(response, session)
+        return response
+
+    async def say(self, request: web.Request) -> web.StreamResponse:
+        """Take a typed message: a button's label picks it; anything else is read as typed text."""
+        session, form = await self._form(request)
+        if session is None:
+            return _back()
+        text = str(form.get("text", "")).strip()
+        if len(text) > pages.MAX_TEXT:
+            session.flash = self.templates.render("web.too_long", {"limit": pages.MAX_TEXT}).strip()
+        elif text and await self._admit(session, text):
+            session.add(True, text)
+            await self._turn(session, _typed(text, session.buttons))
+        return _back()
+
+    async def choose(self, request: web.Request) -> web.StreamResponse:
+        """Take a button press, if it is from the screen now shown."""
+        session, form = await self._form(request)
+        if session is None:
+            return _back()
+        index = str(form.get("b", ""))
+        if str(form.get("screen")) != str(session.counter) or not index.isdigit() or int(index) >= len(session.buttons):
+            session.flash = self.templates.render("web.stale", {}).strip()
+        elif await self._admit(session):
+            button = session.buttons[int(index)]
+            session.add(True, button.label)
+            await self._turn(session, button.event)
+        return _back()
+
+    async def upload(self, request: web.Request) -> web.StreamResponse:
+        """Keep an uploaded file as evidence, read as it streams and never past the size limit."""
+        session = self.sessions.get(request.cookies.get(COOKIE))
+        reader = await request.multipart() if request.content_type == "multipart/form-data" else None
+        fields: dict[str, str] = {}
+        data, name = b"", ""
+        while reader is not None and (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                break
+            if part.name == "file":
+                name = (part.filename or "")[:200]
+                data = await _read_capped(part, MAX_BYTES + 1)
+            elif part.name in ("csrf", "screen"):
+                fields[part.name] = (await part.read(decode=True))[:200].decode("utf-8", "replace")
+        if session is None or not _token_ok(session, fields.get("csrf", "")):
+            return _back()
+        if not data or not await self._admit(session):
+            return _back()
+        session.add(True, name or "file")
+        attachment = Attachment("document", "upload", len(data), "", name, "", datetime.now(UTC))
+        await self._turn(session, attachment, _fetcher(data))
+        return _back()
+
+    async def exit(self, request: web.Request) -> web.StreamResponse:
+        """End the session on the server, then leave at once for the neutral site."""
+        session = self.sessions.get(request.cookies.get(COOKIE))
+        if session is not None:
+            self.sessions.end(session)
+            if not session.kept:
+                await self.service.forget_person(PLATFORM, session.person)
+        response = _see_other(self.settings.web_exit_url)
+        response.del_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="Strict")
+        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
+    async def code_new(self, request: web.Request) -> web.StreamResponse:
+        """Make a return code for this visitor, show it once, and keep only its slow hash."""
+        session, _ = await self._form(request)
+        if session is None:
+            return _back()
+        code = codes.new_code(self.excluded)
+        digest, key = await codes.stretch(code, self.pepper)
+        await self.service.keep_return_code(PLATFORM, session.person, digest, codes.seal(key, session.person))
+        session.kept = True
+        session.shown_code = self.templates.render("web.code_shown", {"code": code}).strip()
+        return _back()
+
+    async def code_open(self, request: web.Request) -> web.StreamResponse:
+        """Reopen the notes and plan a return code names, in a new session; limit the guesses."""
+        session, form = await self._form(request)
+        if session is None:
+            return _back()
+        session.code_tries += 1
+        if session.code_tries > CODE_TRIES or self.code_guesses.check("codes") is not Verdict.ALLOW:
+            session.flash = self.templates.render("web.code_tries", {}).strip()
+            return _back()
+        digest, key = await codes.stretch(str(form.get("code", "")), self.pepper)
+        sealed = await self.service.return_code(digest)
+        person = codes.unseal(key, sealed) if sealed else None
+        if person is None:
+            session.flash = self.templates.render("web.code_wrong", {}).strip()
+            return _back()
+        if not session.kept and person != session.person:
+            await self.service.forget_person(PLATFORM, session.person)  # the visit before the code is left behind
+        renewed = self.sessions.renew(session, person)
+        renewed.add(False, self.templates.render("web.code_opened", {}).strip())
+        await self._turn(renewed, Resume())
+        response = _back()
+        self._set_cookie(response, renewed)
+        return response
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        """Send a file the bot made for this session (an export), as a download."""
+        session = self.sessions.get(request.cookies.get(COOKIE))
+        document = session.downloads.get(request.match_info["token"]) if session else None
+        if document is None:
+            raise web.HTTPNotFound()
+        response = web.Response(body=await document.content(), content_type=document.media_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        return response
+
+    async def healthz(self, request: web.Request) -> web.StreamResponse:
+        """Answer that the web chat is serving."""
+        return web.Response(text="ok")
+
+    # Turns ---------------------------------------------------------------------
+
+    async def _turn(
+        self, session: WebSession, event: Event, fetch: Callable[[str], Awaitable[bytes]] | None = None
+    ) -> None:
+        """Run one event and put the reply on the session's screen."""
+        outputs = await self.service.handle(PLATFORM, session.person, event, fetch=fetch) or ()
+        said = [self._action(session, o.name) for o in outputs if isinstance(o, PlatformAction)]
+        pages.add_reply(session, outputs, said)
+        session.buttons = buttons_of(outputs) or session.buttons
+
+    def _action(self, session: WebSession, name: str) -> str:
+        """Do what only the web chat can (clear the screen, forget the downloads) and say what was done."""
+        if name in ("clear", "exit"):
+            session.entries.clear()
+            return self.templates.render("web.cleared" if name == "clear" else "web.exit_action", {})
+        if name == FORGOTTEN:
+            session.downloads.clear()
+            session.kept = False  # the code went with everything else
+            return self.templates.render("web.forgotten", {})
+        return ""
+
+    async def _admit(self, session: WebSession, text: str = "") -> bool:
+        """Apply the flood limit per session; words of danger always get through."""
+        verdict = self.flood.check(session.id)
+        if verdict is Verdict.ALLOW or (text and self.service.program.is_emergency(text)):
+            return True
+        if verdict is Verdict.WARN:
+            session.flash = self.templates.render("web.flood", {}).strip()
+        return False
+
+    async def _form(self, request: web.Request) -> tuple[WebSession | None, dict[str, str]]:
+        """Read a small form and its session; None when the session has ended or the form is not its own."""
+        if request.content_length is not None and request.content_length > FORM_BYTES:
+            raise web.HTTPRequestEntityTooLarge(FORM_BYTES, request.content_length)
+        form = {k: str(v) for k, v in (await request.post()).items() if isinstance(v, str)}
+        session = self.sessions.get(request.cookies.get(COOKIE))
+        if session is None:
+            return None, form
+        if not _token_ok(session, form.get("csrf", "")):
+            raise web.HTTPForbidden(text="This form has expired. Please go back and reload the page.")
+        return session, form
+
+    def _set_cookie(self, response: web.StreamResponse, session: WebSession) -> None:
+        response.set_cookie(COOKIE, session.id, path="/", secure=True, httponly=True, samesite="Strict")
+
+    @web.middleware
+    async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Put the privacy and security headers on every response, errors included; never show a traceback."""
+        try:
+            response = await handler(request)
+        except web.HTTPException as answer:
+            self._secure(answer)
+            raise
+        except Exception as error:  # one line in the log, a plain page for the visitor
+            log.error(
+                "error while serving the web chat: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG)
+            )
+            response = web.Response(status=500, text=self.templates.render("web.error", {}).strip())
+        self._secure(response)
+        return response
+
+    def _secure(self, response: web.StreamResponse) -> None:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = self.policy
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+
+    async def _expiry(self, app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(self._expire_forever())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def _expire_forever(self) -> None:
+        while True:
+            await asyncio.sleep(60)
+            await self.expire()
+
+    async def expire(self) -> int:
+        """End sessions left idle; forget what a visitor without a return code kept. Return how many ended."""
+        gone = self.sessions.expired()
+        for session in gone:
+            if not session.kept:
+                await self.service.forget_person(PLATFORM, session.person)
+        return len(gone)
+
+
+def _back() -> web.Response:
+    """Send the browser back to the page, at the newest message (after POST, so a reload never resends)."""
+    return _see_other("/#latest")
+
+
+def _see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def _token_ok(session: WebSession, token: str) -> bool:
+    return hmac.compare_digest(session.csrf.encode(), token.encode())
+
+
+def _typed(text: str, buttons: tuple[Button, ...]) -> Event:
+    """Turn typed text into an event: a button's label picks that button; anything else is text."""
+    said = words.words(text)
+    for button in buttons:
+        if said and words.words(button.label) == said:
+            return button.event
+    return parse_text(text, datetime.now(UTC))
+
+
+async def _read_capped(part: BodyPartReader, limit: int) -> bytes:
+    """Read an uploaded file as it streams, stopping once it passes the limit (it is then refused)."""
+    chunks, size = [], 0
+    while size < limit and (chunk := await part.read_chunk(64 * 1024)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _fetcher(data: bytes) -> Callable[[str], Awaitable[bytes]]:
+    async def fetch(ref: str) -> bytes:
+        if len(data) > MAX_BYTES:
+            raise EvidenceUnavailable("too_big")
+        return data
+
+    return fetch
+
+
+def _excluded_words(path: Path) -> frozenset[str]:
+    """Read the words never used in a return code."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return frozenset(str(w) for w in (loaded or {}).get("exclude", ()))
