@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from bench import end_to_end, engine, memory, startup, store_scale
+from bench import end_to_end, engine, memory, startup, store_scale, web
 from bench.export import measure
 from bench.people import JOURNEYS, ROUTING
 from bot.program import Program
@@ -82,3 +82,8 @@ def test_the_understanding_benchmark_runs(capsys: pytest.CaptureFixture[str]) ->
     understanding.main(["--limit", "40"])
     out = capsys.readouterr().out
     assert "danger recall: " in out and "| both, as shipped |" in out
+
+
+async def test_the_web_benchmark_runs() -> None:
+    figures = await web.measure(people=2, turns=6)
+    assert figures["presses_per_second"] > 0 and figures["p99_ms"] >= figures["p50_ms"] > 0
