@@ -10,16 +10,16 @@ import sys
 from collections.abc import Sequence
 
 from bot import health
-from bot.diagnostics import InvalidFlows
 from bot.fatal import Exit, classify
-from bot.graph import write_diagrams
-from bot.keys import rotate
+from bot.flows.diagnostics import InvalidFlows
+from bot.flows.graph import write_diagrams
+from bot.flows.program import Program, check, load_program
 from bot.logs import redact, setup_logging
-from bot.program import Program, check, load_program
+from bot.platforms.terminal import run_terminal
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
-from bot.store import Store
-from bot.terminal import run_terminal
+from bot.store.keys import rotate
+from bot.store.sqlite import Store
 
 log = logging.getLogger("bot")
 
@@ -168,8 +168,8 @@ async def _run_terminal(settings: Settings, program: Program) -> int:
 
 
 async def _run_telegram(settings: Settings, program: Program) -> int:
-    from bot.tg.app import TelegramBot  # only load python-telegram-bot when it is used
-    from bot.tg.runner import serve
+    from bot.platforms.telegram.app import TelegramBot  # only load python-telegram-bot when it is used
+    from bot.platforms.telegram.runner import serve
 
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting on Telegram (%s)", mode)

@@ -12,23 +12,24 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakValueDictionary
 
-from bot import engine, log_views
-from bot.callback_data import STALE
-from bot.crypto import RowSealer, Vault
-from bot.engine import NEW_NOTE, NOTE_SLOT
-from bot.events import NEWER, OLDER, Choose, Edited, Event, Pick
-from bot.evidence import EvidenceUnavailable
-from bot.export_worker import Exporter, ExportFailed
-from bot.identity import Pseudonymiser
-from bot.keys import STATE_PURPOSE, open_keys
-from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
-from bot.note_store import NoteStore
-from bot.notebook import Note, Notebook
-from bot.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
-from bot.program import Program, load_program
+from bot.engine import step as engine
+from bot.engine.events import NEWER, OLDER, Choose, Edited, Event, Pick
+from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
+from bot.engine.state import ConversationState
+from bot.engine.step import NEW_NOTE, NOTE_SLOT
+from bot.flows.program import Program, load_program
+from bot.log import views as log_views
+from bot.log.effects import EffectRun, Fetch, apply_effects, note_id_for
+from bot.log.evidence import EvidenceUnavailable
+from bot.log.export_worker import Exporter, ExportFailed
+from bot.log.notebook import Note, Notebook
+from bot.platforms.callback_data import STALE
 from bot.settings import Settings
-from bot.state import ConversationState
-from bot.store import Store
+from bot.store.crypto import RowSealer, Vault
+from bot.store.identity import Pseudonymiser
+from bot.store.keys import STATE_PURPOSE, open_keys
+from bot.store.notes import NoteStore
+from bot.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 PREVIEW_CHARS = 200  # of a note's text, handed to the engine to quote (it shortens it further)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.program import Program, load_program
+from bot.flows.program import Program, load_program
+from bot.platforms.telegram.app import TelegramBot
+from bot.platforms.telegram.runner import start, stop
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
-from bot.tg.app import TelegramBot
-from bot.tg.runner import start, stop
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import Running, make_settings
 

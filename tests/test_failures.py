@@ -16,7 +16,7 @@ import pytest
 
 from bot.fatal import Exit
 from bot.settings import PROJECT_ROOT
-from bot.store import DATABASE_FILE
+from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import ALICE
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.program import check
+from bot.flows.program import check
 from tests.conftest import ProjectMaker
 
 

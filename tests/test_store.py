@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.state import ConversationState
-from bot.store import DATABASE_FILE, MIGRATIONS, Store
+from bot.engine.state import ConversationState
+from bot.store.sqlite import DATABASE_FILE, MIGRATIONS, Store
 
 
 async def test_state_is_saved_and_survives_reopening(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.diagnostics import Diagnostic
-from bot.lexicon import DANGER_KINDS, Example, load_examples
-from bot.program import Program
+from bot.engine.lexicon import DANGER_KINDS, Example, load_examples
+from bot.engine.understanding import Understanding
+from bot.flows.diagnostics import Diagnostic
+from bot.flows.program import Program
 from bot.settings import PROJECT_ROOT
-from bot.understanding import Understanding
 
 HELD_OUT = PROJECT_ROOT / "content" / "understanding" / "heldout"
 # Floors measured on the held-out set (BENCHMARKS.md). The targets are recall 1.00 and intents

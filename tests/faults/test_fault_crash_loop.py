@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
-from bot.store import DATABASE_FILE
+from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.faults.scale import count
 

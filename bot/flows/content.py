@@ -1,0 +1,138 @@
+"""Everything the bot says and knows, kept out of code: templates, the helpline directory, understanding."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from bot.engine.lexicon import Lexicon, load_lexicon
+from bot.engine.model import Source
+from bot.engine.templates import TemplateLibrary, UnknownHelpline, load_template_sources
+from bot.flows.diagnostics import Diagnostic
+from bot.flows.yaml_source import YamlReader, read_text
+
+HELPLINE_KEYS = {"id", "name", "number", "for", "hours", "source"}
+
+# Templates the engine and the adapters use whatever the flows say, with the variables each gets.
+SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
+    "system.pick_one": {},
+    "system.unknown_command": {},
+    "system.empty_answer": {},
+    "system.stale_button": {},
+    "system.unsupported": {},
+    "system.not_saved": {},
+    "system.when_unreadable": {},
+    "system.when_noted": {"moment": "Tue 17 Nov 2026, 17:00"},
+    "system.edited": {},
+    "system.evidence_where": {},
+    "system.evidence_saved": {},
+    "system.evidence_too_big": {"max_mb": "20"},
+    "system.evidence_unavailable": {},
+    "system.export_failed": {},
+    "system.loop": {},
+    "understand.did_you_mean": {},
+    "understand.not_understood": {},
+    "understand.go_on_to": {"label": "Who can help me"},
+    "system.resume": {},
+    "system.button_danger": {},
+    "system.button_menu": {},
+    "system.button_back": {},
+    "terminal.clear": {},
+    "terminal.exit": {},
+    "terminal.document": {"path": "data/exports/notes.pdf"},
+    "terminal.no_file": {},
+    "terminal.forgotten": {"removed": 2, "left": 0, "folder": "data/exports"},
+    "terminal.not_a_file": {},
+    "telegram.cleared": {"removed": 3, "kept": 1},
+    "telegram.exit": {},
+    "telegram.flood": {},
+    "telegram.private_only": {},
+    "telegram.error": {},
+    **{f"command.{name}": {} for name in ("start", "menu", "help", "clear", "exit")},
+}
+
+
+@dataclass(frozen=True)
+class Helpline:
+    """A service people can call, exactly as the guidance gives it."""
+
+    id: str
+    name: str
+    number: str
+    for_whom: str
+    hours: str | None
+    document: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Content:
+    """The loaded content directory."""
+
+    templates: TemplateLibrary
+    helplines: Mapping[str, Helpline]
+    lexicon: Lexicon
+    directory: Path
+
+
+def load_content(directory: Path) -> tuple[Content, list[Diagnostic]]:
+    """Load templates, helplines and what the bot knows of typed text; return them with every problem found."""
+    problems: list[Diagnostic] = []
+    helplines = _load_helplines(directory / "helplines.yaml", problems)
+    lexicon, lexicon_problems = load_lexicon(directory / "understanding")
+    problems.extend(lexicon_problems)
+    sources, template_problems = load_template_sources(directory / "templates")
+    problems.extend(template_problems)
+
+    def number(helpline_id: str) -> str:
+        if helpline_id not in helplines:
+            raise UnknownHelpline(helpline_id)
+        return helplines[helpline_id].number
+
+    library = TemplateLibrary(sources, number)
+    problems.extend(library.problems)
+    for template_id in SYSTEM_TEMPLATES:
+        if template_id not in library:
+            where = Source(str(directory / "templates"), 1)
+            problems.append(Diagnostic(where, "UNKNOWN_TEMPLATE", f"the engine needs template '{template_id}'"))
+    content = Content(library, MappingProxyType(helplines), lexicon, directory)
+    return content, problems
+
+
+def _load_yaml_list(path: Path) -> tuple[YamlReader, list[yaml.Node]]:
+    reader = YamlReader(str(path))
+    text = read_text(path, reader)
+    root = reader.parse(text) if text is not None else None
+    items = reader.sequence(root, "this file") if root is not None else []
+    return reader, list(items)
+
+
+def _load_helplines(path: Path, problems: list[Diagnostic]) -> dict[str, Helpline]:
+    reader, items = _load_yaml_list(path)
+    found: dict[str, Helpline] = {}
+    for item in items:
+        entries = reader.mapping(item, "a helpline", HELPLINE_KEYS)
+        values = {key: reader.text(value, f"'{key}'") for key, value in entries.items()}
+        missing = [key for key in ("id", "name", "number", "for", "source") if not values.get(key)]
+        if missing:
+            reader.problem(item, "SCHEMA", f"a helpline needs {', '.join(missing)}")
+            continue
+        helpline = Helpline(
+            id=str(values["id"]),
+            name=str(values["name"]),
+            number=str(values["number"]),
+            for_whom=str(values["for"]),
+            hours=values.get("hours"),
+            document=str(values["source"]),
+            source=reader.source(item),
+        )
+        if helpline.id in found:
+            reader.problem(item, "DUPLICATE_ID", f"helpline '{helpline.id}' is already defined")
+            continue
+        found[helpline.id] = helpline
+    problems.extend(reader.problems)
+    return found

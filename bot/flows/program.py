@@ -1,0 +1,56 @@
+"""The checked bundle the engine runs: flows, content, and the indexes built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.model import FlowSet
+from bot.engine.understanding import Understanding
+from bot.flows.content import Content, load_content
+from bot.flows.diagnostics import Diagnostic, InvalidFlows
+from bot.flows.lexicon_checks import check_lexicon
+from bot.flows.loader import load_flows
+from bot.flows.validator import slot_names, validate
+
+
+@dataclass(frozen=True)
+class Program:
+    """Flows and content that passed validation, ready for the engine."""
+
+    flows: FlowSet
+    content: Content
+    slots: frozenset[str]
+    commands: dict[str, str]
+    understanding: Understanding
+
+    def is_emergency(self, text: str) -> bool:
+        """Tell whether typed text describes danger now (which reaches emergency help from anywhere)."""
+        return self.understanding.danger_now(text) is not None
+
+    def can_go_to(self, target: str) -> bool:
+        """Tell whether a "Did you mean" or "Go on to" button may lead to this node."""
+        return any(intent.go == target for intent in self.content.lexicon.intents.values())
+
+
+def check(flows_dir: Path, content_dir: Path, held_out: bool = True) -> tuple[Program, list[Diagnostic]]:
+    """Load and validate flows and content; return the program and every problem found.
+
+    ``held_out``: also check the held-out messages (not used to run the bot, so not read when it starts).
+    """
+    flows, flow_problems = load_flows(flows_dir)
+    content, content_problems = load_content(content_dir)
+    problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir)]
+    understanding = Understanding(content.lexicon)
+    problems.extend(check_lexicon(content, flows, understanding, held_out))
+    slots = slot_names(flows) | frozenset(content.lexicon.slots)
+    program = Program(flows, content, slots, flows.command_flows(), understanding)
+    return program, sorted(set(problems))
+
+
+def load_program(flows_dir: Path, content_dir: Path) -> Program:
+    """Load a program, raising InvalidFlows with every problem when there is any."""
+    program, problems = check(flows_dir, content_dir, held_out=False)
+    if problems:
+        raise InvalidFlows(problems)
+    return program
