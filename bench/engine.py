@@ -7,9 +7,10 @@ import time
 
 from bot.engine.events import Command, Event, Text
 from bot.engine.outputs import Buttons
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.step import step
-from bot.flows.program import Program, load_program
+from bot.flows.program import load_program
 from bot.settings import PROJECT_ROOT
 
 TURNS = 20_000

@@ -10,9 +10,10 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from bot.engine.lexicon import Example, Lexicon, load_examples, load_lexicon
+from bot.engine.diagnostics import Diagnostic
+from bot.engine.lexicon import Example, Lexicon
 from bot.engine.understanding import Understanding
-from bot.flows.diagnostics import Diagnostic
+from bot.flows.lexicon_files import load_examples, load_lexicon
 from bot.settings import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content" / "understanding"

@@ -10,10 +10,11 @@ import sys
 from collections.abc import Sequence
 
 from bot import health
+from bot.engine.diagnostics import InvalidFlows
+from bot.engine.program import Program
 from bot.fatal import Exit, classify
-from bot.flows.diagnostics import InvalidFlows
 from bot.flows.graph import write_diagrams
-from bot.flows.program import Program, check, load_program
+from bot.flows.program import check, load_program
 from bot.logs import redact, setup_logging
 from bot.platforms.terminal import run_terminal
 from bot.service import ChatService

@@ -13,17 +13,17 @@ from typing import Any
 from weakref import WeakValueDictionary
 
 from bot.engine import step as engine
-from bot.engine.events import NEWER, OLDER, Choose, Edited, Event, Pick
+from bot.engine.events import NEWER, OLDER, STALE, Choose, Edited, Event, Pick
+from bot.engine.files import EvidenceUnavailable
 from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.step import NEW_NOTE, NOTE_SLOT
-from bot.flows.program import Program, load_program
+from bot.flows.program import load_program
 from bot.log import views as log_views
 from bot.log.effects import EffectRun, Fetch, apply_effects, note_id_for
-from bot.log.evidence import EvidenceUnavailable
 from bot.log.export_worker import Exporter, ExportFailed
 from bot.log.notebook import Note, Notebook
-from bot.platforms.callback_data import STALE
 from bot.settings import Settings
 from bot.store.crypto import RowSealer, Vault
 from bot.store.identity import Pseudonymiser

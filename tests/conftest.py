@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.program import Program, load_program
+from bot.engine.program import Program
+from bot.flows.program import load_program
 from bot.platforms.telegram.app import TelegramBot
 from bot.platforms.telegram.runner import start, stop
 from bot.service import ChatService

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.flows.program import Program
+from bot.engine.program import Program
 from bot.platforms.flood import FloodGuard
 from bot.platforms.telegram.app import TelegramBot
 from bot.platforms.telegram.runner import start, stop

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.engine.events import Attachment, Choose, Command, Event, Resume, Text
+from bot.engine.files import MAX_BYTES
 from bot.engine.outputs import AskText, Buttons, Effect, HelplineCard, Message, Output
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.step import step
-from bot.flows.program import Program, check, load_program
-from bot.log.evidence import MAX_BYTES
+from bot.flows.program import check, load_program
 from tests.conftest import ProjectMaker
 
 

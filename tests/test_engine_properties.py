@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine.events import NEWER, OLDER, Attachment, Choose, Command, Event, Pick, Resume, Text, parse_text
+from bot.engine.files import MAX_BYTES
 from bot.engine.outputs import Buttons
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.step import step
-from bot.flows.program import Program
-from bot.log.evidence import MAX_BYTES
 from tests.conftest import CONTENT, FLOWS
 
 PROGRAM: Program | None = None

@@ -11,9 +11,9 @@ import pytest
 
 from bot.engine.events import Choose, Command, Resume
 from bot.engine.outputs import Buttons, HelplineCard, Message, Output
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.step import step
-from bot.flows.program import Program
 from bot.platforms.plain_text import body_text
 from bot.settings import PROJECT_ROOT
 

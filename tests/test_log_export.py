@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.flows.program import Program
+from bot.engine.program import Program
 from bot.log.csv_file import export_csv
 from bot.log.notebook import Entry, Evidence, Note
 from bot.log.pdf import export_pdf

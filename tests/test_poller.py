@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.program import Program
 from bot.fatal import Exit, Fatal
-from bot.flows.program import Program
 from bot.platforms.telegram.app import TelegramBot
 from bot.platforms.telegram.poller import AcknowledgingPoller
 from bot.platforms.telegram.runner import POLLER, start, stop

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.flows.program import Program
+from bot.engine.program import Program
 from bot.logs import QUIET_LIBRARIES, setup_logging
 from bot.platforms.telegram.app import PLATFORM, TelegramBot
 from bot.platforms.telegram.runner import start, stop

@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.log.evidence import MAX_BYTES
+from bot.engine.files import MAX_BYTES
 from bot.platforms.telegram.app import PLATFORM
 from bot.store.sqlite import DATABASE_FILE
 from tests.telegram_harness import ALICE, Running, press, say

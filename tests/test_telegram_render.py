@@ -1,6 +1,6 @@
 from bot.engine.events import Command
 from bot.engine.outputs import Button, Buttons, HelplineCard, Message
-from bot.flows.program import Program
+from bot.engine.program import Program
 from bot.platforms.callback_data import CallbackCodec
 from bot.platforms.telegram.render import MAX_MESSAGE_CHARS, is_sensitive, keyboard, reply_texts, split_text
 

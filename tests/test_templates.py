@@ -8,8 +8,8 @@ import jinja2
 import pytest
 
 from bot.engine.model import Source
+from bot.engine.program import Program
 from bot.engine.templates import FORMATS, TemplateLibrary, TemplateSource
-from bot.flows.program import Program
 
 
 def library(**texts: str) -> TemplateLibrary:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.lexicon import DANGER_KINDS, Example, load_examples
+from bot.engine.diagnostics import Diagnostic
+from bot.engine.lexicon import DANGER_KINDS, Example
+from bot.engine.program import Program
 from bot.engine.understanding import Understanding
-from bot.flows.diagnostics import Diagnostic
-from bot.flows.program import Program
+from bot.flows.lexicon_files import load_examples
 from bot.settings import PROJECT_ROOT
 
 HELD_OUT = PROJECT_ROOT / "content" / "understanding" / "heldout"

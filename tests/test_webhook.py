@@ -12,8 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.engine.program import Program
 from bot.fatal import Exit
-from bot.flows.program import Program
 from bot.logs import OsErrorLimiter
 from bot.platforms.telegram.app import TelegramBot
 from bot.platforms.telegram.runner import WEBHOOK, start, stop

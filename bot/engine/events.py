@@ -108,3 +108,6 @@ def parse_text(text: str, sent_at: datetime | None = None) -> Text | Command:
         name = head.split("@", 1)[0].casefold()
         return Command(name, rest.strip(), sent_at)
     return Text(text, sent_at)
+
+
+STALE = Choose("", -1)  # a button from an older message, or forged: the engine says so

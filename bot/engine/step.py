@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from difflib import SequenceMatcher
 
+from bot.engine import files
 from bot.engine.events import (
     NEWER,
     OLDER,
@@ -23,11 +24,10 @@ from bot.engine.events import (
 )
 from bot.engine.model import ANSWER_ACTIONS, EDITED_NODE, PLATFORM_COMMANDS, Node
 from bot.engine.outputs import AskText, Button, Buttons, Effect, HelplineCard, LogView, Message, Output, PlatformAction
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.understanding import Reading
 from bot.engine.when import london_time, parse_when
-from bot.flows.program import Program
-from bot.log import evidence
 
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 MAX_ANSWER_CHARS = 4000  # kept in the conversation state
@@ -54,7 +54,7 @@ def step(program: Program, state: ConversationState, event: Event) -> tuple[Conv
 def failed(program: Program, state: ConversationState, template: str) -> tuple[ConversationState, list[Output]]:
     """Say that something could not be done, and offer again what the person was offered."""
     turn = _Turn(program, state)
-    turn.say(template, evidence.limits())
+    turn.say(template, files.limits())
     turn.reprompt()
     return turn.state, turn.outputs
 
@@ -162,8 +162,8 @@ class _Turn:
             current = self.current
         if current is None or not current.attach or not self.state.slots.get(NOTE_SLOT):
             self.say("system.evidence_where")
-        elif evidence.too_big(event.size):  # as declared; the download counts again as it goes
-            self.say("system.evidence_too_big", evidence.limits())
+        elif files.too_big(event.size):  # as declared; the download counts again as it goes
+            self.say("system.evidence_too_big", files.limits())
         else:
             variables = {"kind": event.kind, "mime": event.mime, "name": event.name, "caption": event.caption}
             self.outputs.append(Effect("save_evidence", event.ref, variables, self.sent_at))

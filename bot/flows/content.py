@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 import yaml
 
-from bot.engine.lexicon import Lexicon, load_lexicon
+from bot.engine.diagnostics import Diagnostic
 from bot.engine.model import Source
-from bot.engine.templates import TemplateLibrary, UnknownHelpline, load_template_sources
-from bot.flows.diagnostics import Diagnostic
+from bot.engine.program import Content, Helpline
+from bot.engine.templates import TemplateLibrary, UnknownHelpline
+from bot.flows.lexicon_files import load_lexicon
+from bot.flows.template_files import load_template_sources
 from bot.flows.yaml_source import YamlReader, read_text
 
 HELPLINE_KEYS = {"id", "name", "number", "for", "hours", "source"}
@@ -56,27 +56,63 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
 }
 
 
-@dataclass(frozen=True)
-class Helpline:
-    """A service people can call, exactly as the guidance gives it."""
+# The booklet's log, in its order; "what" is the note itself. Witnesses come from the police diary.
+COLUMNS = ("when", "where", "what", "evidence", "police", "impact", "changes", "others", "witnesses")
+FILE_KINDS = ("photo", "video", "voice", "audio", "video_note", "document")
 
-    id: str
-    name: str
-    number: str
-    for_whom: str
-    hours: str | None
-    document: str
-    source: Source
-
-
-@dataclass(frozen=True)
-class Content:
-    """The loaded content directory."""
-
-    templates: TemplateLibrary
-    helplines: Mapping[str, Helpline]
-    lexicon: Lexicon
-    directory: Path
+# The templates the log's views and export render, with sample variables the validator renders them with.
+LOG_TEMPLATES: dict[str, dict[str, object]] = {
+    "log.list": {"count": 1, "page": 1, "pages": 1, "items": [{"when": "Fri 20 Nov 2026, 17:30", "preview": "x"}]},
+    "log.list_empty": {},
+    "log.item_button": {"when": "20 Nov 17:30", "preview": "He was outside"},
+    "log.option_older": {},
+    "log.option_newer": {},
+    "log.note": {
+        "when": "Fri 20 Nov 2026, 17:30",
+        "noted": "Fri 20 Nov 2026, 17:31",
+        "text": "x",
+        "answers": [{"label": "Where", "text": "x"}],
+        "amendments": ["[Added Fri 20 Nov 2026, 18:00] x"],
+        "files": ["Photo, Fri 20 Nov 2026, 17:32"],
+    },
+    "log.note_gone": {},
+    "log.pattern": {
+        "count": 3,
+        "first": "Fri 20 Nov 2026",
+        "last": "Sat 21 Nov 2026",
+        "per_week": "1.5",
+        "weekly": True,
+        "weeks_apart": 1,
+        "recent": 2,
+        "before": 1,
+        "before_weekly": "0.2",
+        "rising": True,
+        "weeks": [{"week": "16 Nov", "count": 2, "bar": "██"}],
+    },
+    "log.pdf_title": {},
+    "log.pdf_header": {"count": 3, "first": "Fri 20 Nov 2026", "last": "Sat 21 Nov 2026", "generated": "now"},
+    "log.pdf_pattern": {
+        "count": 3,
+        "per_week": "1.5",
+        "weekly": True,
+        "weeks_apart": 1,
+        "recent": 2,
+        "before": 1,
+        "before_weekly": "0.2",
+    },
+    "log.pdf_files": {"count": 1},
+    "log.pdf_no_thumbnail": {},
+    "log.pdf_footer": {},
+    "log.pack": {"parts": 2},
+    "log.manifest_header": {},
+    "log.added": {},
+    "log.noted": {},
+    "log.sent": {},
+    "log.not_stated": {},
+    "log.column_written": {},
+    **{f"log.column_{column}": {} for column in COLUMNS},
+    **{f"log.kind_{kind}": {} for kind in FILE_KINDS},
+}
 
 
 def load_content(directory: Path) -> tuple[Content, list[Diagnostic]]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bot.engine.lexicon import DANGER_KINDS, load_examples
+from bot.engine.diagnostics import Diagnostic
+from bot.engine.lexicon import DANGER_KINDS
 from bot.engine.model import BUILTIN_COMMANDS, PLATFORM_COMMANDS, FlowSet
+from bot.engine.program import Content
 from bot.engine.understanding import Understanding
-from bot.flows.content import Content
-from bot.flows.diagnostics import Diagnostic
+from bot.flows.lexicon_files import load_examples
 
 
 def check_lexicon(

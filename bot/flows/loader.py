@@ -8,8 +8,8 @@ from types import MappingProxyType
 
 import yaml
 
+from bot.engine.diagnostics import Diagnostic
 from bot.engine.model import Branch, Case, Flow, FlowSet, Node, Option, Source
-from bot.flows.diagnostics import Diagnostic
 from bot.flows.yaml_source import YamlReader, read_text
 
 FLOW_KEYS = {"flow", "start", "commands", "nodes"}

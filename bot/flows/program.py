@@ -1,36 +1,16 @@
-"""The checked bundle the engine runs: flows, content, and the indexes built from them."""
+"""Flows and content loaded and checked into the program the engine runs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine.model import FlowSet
+from bot.engine.diagnostics import Diagnostic, InvalidFlows
+from bot.engine.program import Program
 from bot.engine.understanding import Understanding
-from bot.flows.content import Content, load_content
-from bot.flows.diagnostics import Diagnostic, InvalidFlows
+from bot.flows.content import load_content
 from bot.flows.lexicon_checks import check_lexicon
 from bot.flows.loader import load_flows
 from bot.flows.validator import slot_names, validate
-
-
-@dataclass(frozen=True)
-class Program:
-    """Flows and content that passed validation, ready for the engine."""
-
-    flows: FlowSet
-    content: Content
-    slots: frozenset[str]
-    commands: dict[str, str]
-    understanding: Understanding
-
-    def is_emergency(self, text: str) -> bool:
-        """Tell whether typed text describes danger now (which reaches emergency help from anywhere)."""
-        return self.understanding.danger_now(text) is not None
-
-    def can_go_to(self, target: str) -> bool:
-        """Tell whether a "Did you mean" or "Go on to" button may lead to this node."""
-        return any(intent.go == target for intent in self.content.lexicon.intents.values())
 
 
 def check(flows_dir: Path, content_dir: Path, held_out: bool = True) -> tuple[Program, list[Diagnostic]]:

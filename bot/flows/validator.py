@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 
+from bot.engine.diagnostics import Diagnostic
 from bot.engine.model import (
     ACTION_SLOTS,
     ACTIONS,
@@ -20,10 +21,9 @@ from bot.engine.model import (
     Node,
     Source,
 )
+from bot.engine.program import Content
 from bot.engine.templates import FORMATS, TemplateLibrary, UnknownHelpline
-from bot.flows.content import SYSTEM_TEMPLATES, Content
-from bot.flows.diagnostics import Diagnostic
-from bot.log.views import LOG_TEMPLATES
+from bot.flows.content import LOG_TEMPLATES, SYSTEM_TEMPLATES
 
 MAX_MESSAGE_CHARS = 900  # about one phone screen
 MAX_LABEL_CHARS = 40  # longer button labels are cut off in chat apps

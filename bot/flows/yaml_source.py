@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.engine.diagnostics import Diagnostic
 from bot.engine.model import Source
-from bot.flows.diagnostics import Diagnostic
 
 _SCALAR_TYPES = {
     "tag:yaml.org,2002:str": "text",

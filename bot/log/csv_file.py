@@ -6,8 +6,9 @@ import csv
 import io
 from collections.abc import Sequence
 
+from bot.flows.content import COLUMNS
 from bot.log.notebook import Note
-from bot.log.rows import COLUMNS, by_incident_time, noted_text, row
+from bot.log.rows import by_incident_time, noted_text, row
 from bot.log.views import LogLabels
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as formulas

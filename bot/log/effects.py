@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 
+from bot.engine.files import MAX_BYTES, EvidenceUnavailable
 from bot.engine.outputs import Document, Effect, Message
 from bot.engine.state import ConversationState
 from bot.engine.templates import TemplateLibrary
 from bot.log import evidence_pack
 from bot.log.csv_file import export_csv
-from bot.log.evidence import MAX_BYTES, EvidenceUnavailable, identify, is_picture
+from bot.log.evidence import identify, is_picture
 from bot.log.export_worker import Exporter
 from bot.log.notebook import Evidence, Notebook
 from bot.log.rows import by_incident_time

@@ -1,8 +1,7 @@
-"""What a kept file is, told from its bytes (never its name or the type the sender declared), and how big."""
+"""What a kept file is, told from its bytes (never its name or the type the sender declared)."""
 
 from __future__ import annotations
 
-MAX_BYTES = 20 * 1024 * 1024  # the largest file a Telegram bot may download
 OPAQUE = "application/octet-stream"  # anything not on the list below: kept as it came, never opened or shown
 # The kinds kept as what they are; pictures among them are shown, re-encoded, as thumbnails in the export.
 PICTURES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
@@ -63,21 +62,3 @@ def _is_plain_text(data: bytes) -> bool:
 def is_picture(media_type: str) -> bool:
     """Tell whether a file of this (detected) type is drawn, re-encoded, as a thumbnail."""
     return media_type in PICTURES
-
-
-def too_big(size: int | None) -> bool:
-    """Tell whether a declared or counted size is over the limit."""
-    return size is not None and size > MAX_BYTES
-
-
-def limits() -> dict[str, str]:
-    """Return the limits, for the messages that explain them."""
-    return {"max_mb": str(MAX_BYTES // (1024 * 1024))}
-
-
-class EvidenceUnavailable(Exception):
-    """Raised when a file could not be fetched or kept; ``reason`` names the message to show."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason

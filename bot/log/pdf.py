@@ -14,12 +14,13 @@ from fpdf import FPDF
 from fpdf.enums import ResourceAccessPolicy
 
 from bot.engine.templates import TemplateLibrary
+from bot.flows.content import COLUMNS
 from bot.log.evidence import OPAQUE, identify, is_picture
 from bot.log.notebook import Evidence, Note
 from bot.log.pattern import incident_time, summarise
 from bot.log.pdf_text import drawable, needs_shaping, right_to_left
 from bot.log.pictures import thumbnail
-from bot.log.rows import COLUMNS, by_incident_time, file_text, row, written_text
+from bot.log.rows import by_incident_time, file_text, row, written_text
 from bot.log.views import LogLabels, PdfWords
 
 FONT_DIR = Path(__file__).parent / "fonts"

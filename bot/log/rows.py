@@ -6,12 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.engine.when import london_time
+from bot.flows.content import COLUMNS
 from bot.log.notebook import FIELDS, Entry, Evidence, Note
 from bot.log.pattern import incident_time
-
-# The booklet's log, in its order; "what" is the note itself. Witnesses come from the police diary.
-COLUMNS = ("when", "where", "what", "evidence", "police", "impact", "changes", "others", "witnesses")
-FILE_KINDS = ("photo", "video", "voice", "audio", "video_note", "document")
 
 
 def when_text(note: Note, not_stated: str) -> str:

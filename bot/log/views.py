@@ -10,68 +10,15 @@ from bot.engine.events import NEWER, OLDER, Pick
 from bot.engine.outputs import Button, Buttons, LogView, Message, Output
 from bot.engine.templates import TemplateLibrary
 from bot.engine.when import LONDON, london_time
+from bot.flows.content import COLUMNS, LOG_TEMPLATES
 from bot.log.notebook import Note
 from bot.log.pattern import Pattern, incident_time, summarise
-from bot.log.rows import COLUMNS, amendment_text, by_incident_time, entry_text, file_text, when_text
+from bot.log.rows import amendment_text, by_incident_time, entry_text, file_text, when_text
 
 PAGE_SIZE = 5
 PREVIEW_CHARS = 22  # a button label is cut off after about 40 characters
 CHART_WEEKS = 8  # weeks shown in the chat; the export shows them all
 WEEKLY = 0.5  # at least this many a week is said "about N a week"; fewer, "about one every N weeks"
-
-# The templates the log's views and export render, with sample variables the validator renders them with.
-LOG_TEMPLATES: dict[str, dict[str, object]] = {
-    "log.list": {"count": 1, "page": 1, "pages": 1, "items": [{"when": "Fri 20 Nov 2026, 17:30", "preview": "x"}]},
-    "log.list_empty": {},
-    "log.item_button": {"when": "20 Nov 17:30", "preview": "He was outside"},
-    "log.option_older": {},
-    "log.option_newer": {},
-    "log.note": {
-        "when": "Fri 20 Nov 2026, 17:30",
-        "noted": "Fri 20 Nov 2026, 17:31",
-        "text": "x",
-        "answers": [{"label": "Where", "text": "x"}],
-        "amendments": ["[Added Fri 20 Nov 2026, 18:00] x"],
-        "files": ["Photo, Fri 20 Nov 2026, 17:32"],
-    },
-    "log.note_gone": {},
-    "log.pattern": {
-        "count": 3,
-        "first": "Fri 20 Nov 2026",
-        "last": "Sat 21 Nov 2026",
-        "per_week": "1.5",
-        "weekly": True,
-        "weeks_apart": 1,
-        "recent": 2,
-        "before": 1,
-        "before_weekly": "0.2",
-        "rising": True,
-        "weeks": [{"week": "16 Nov", "count": 2, "bar": "██"}],
-    },
-    "log.pdf_title": {},
-    "log.pdf_header": {"count": 3, "first": "Fri 20 Nov 2026", "last": "Sat 21 Nov 2026", "generated": "now"},
-    "log.pdf_pattern": {
-        "count": 3,
-        "per_week": "1.5",
-        "weekly": True,
-        "weeks_apart": 1,
-        "recent": 2,
-        "before": 1,
-        "before_weekly": "0.2",
-    },
-    "log.pdf_files": {"count": 1},
-    "log.pdf_no_thumbnail": {},
-    "log.pdf_footer": {},
-    "log.pack": {"parts": 2},
-    "log.manifest_header": {},
-    "log.added": {},
-    "log.noted": {},
-    "log.sent": {},
-    "log.not_stated": {},
-    "log.column_written": {},
-    **{f"log.column_{column}": {} for column in COLUMNS},
-    **{f"log.kind_{kind}": {} for kind in ("photo", "video", "voice", "audio", "video_note", "document")},
-}
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.engine.events import Choose, Command, Goto, Pick
+from bot.engine.events import STALE, Choose, Command, Goto, Pick
 from bot.engine.model import Node
-from bot.flows.program import Program
+from bot.engine.program import Program
 
 VERSION = "1"
 BUTTON_COMMANDS = frozenset({"menu", "danger", "back", "clear", "exit"})
-STALE = Choose("", -1)  # the engine answers this with "that button is from an older message"
 HEX = frozenset("0123456789abcdef")
 ITEM_CHARS = HEX | frozenset("olderwn")  # note ids are hex; or "older", "newer"
 MAX_ITEM = 32

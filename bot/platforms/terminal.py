@@ -14,9 +14,9 @@ from typing import TextIO
 
 from bot.engine import words
 from bot.engine.events import Attachment, Command, Event, Resume, Text, parse_text
+from bot.engine.files import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.engine.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.engine.templates import TemplateLibrary
-from bot.log.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.platforms.plain_text import body_text, buttons_of, numbered
 from bot.service import FORGOTTEN, ChatService
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.engine.events import Choose, Pick
-from bot.flows.program import Program
+from bot.engine.program import Program
 from bot.platforms.callback_data import CallbackCodec
 from bot.platforms.flood import FloodGuard
 from tests.fake_telegram import BOT_USER, FakeTelegram

@@ -14,8 +14,9 @@ import pytest
 from aiohttp import web
 from pypdf import PdfReader
 
+from bot.engine.files import MAX_BYTES
 from bot.log.effects import export
-from bot.log.evidence import MAX_BYTES, OPAQUE
+from bot.log.evidence import OPAQUE
 from bot.log.pictures import thumbnail
 from bot.platforms.telegram.app import PLATFORM
 from bot.service import ChatService

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from bot.flows.program import Program
+from bot.engine.program import Program
 from bot.platforms.telegram.app import PLATFORM
 from tests.fake_telegram import FakeTelegram
 from tests.faults.scale import count

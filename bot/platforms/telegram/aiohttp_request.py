@@ -20,7 +20,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
-from bot.log.evidence import EvidenceUnavailable
+from bot.engine.files import EvidenceUnavailable
 
 CHUNK = 64 * 1024  # downloads are read and counted this much at a time
 

@@ -24,10 +24,10 @@ from telegram.ext import (
 )
 
 from bot.engine.events import Attachment, Command, Edited, Event, Unsupported, parse_text
+from bot.engine.files import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.engine.outputs import Document, Output, PlatformAction
+from bot.engine.program import Program
 from bot.fatal import Exit, Fatal
-from bot.flows.program import Program
-from bot.log.evidence import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.platforms.callback_data import CallbackCodec
 from bot.platforms.flood import FloodGuard, Verdict
 from bot.platforms.telegram.aiohttp_request import AiohttpRequest
