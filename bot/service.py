@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -29,7 +28,7 @@ from bot.store.crypto import RowSealer, Vault
 from bot.store.identity import Pseudonymiser
 from bot.store.keys import STATE_PURPOSE, open_keys
 from bot.store.notes import NoteStore
-from bot.store.sqlite import Store
+from bot.store.sqlite import StorageError, Store
 
 log = logging.getLogger(__name__)
 PREVIEW_CHARS = 200  # of a note's text, handed to the engine to quote (it shortens it further)
@@ -107,7 +106,7 @@ class ChatService:
             except ExportFailed as problem:
                 log.error("an export could not be made: %s", problem)
                 return engine.failed(self.program, state, "system.export_failed")[1]
-            except (sqlite3.Error, OSError) as error:
+            except (StorageError, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
                 return engine.failed(self.program, state, "system.not_saved")[1]
@@ -197,7 +196,7 @@ class ChatService:
         """
         try:
             await self.store.track_messages(self.pseudonymiser.key(platform, user_id), messages)
-        except (sqlite3.Error, OSError) as error:
+        except (StorageError, OSError) as error:
             log.warning("could not keep message ids for clearing: %s", type(error).__name__)
 
     async def remembered_messages(self, platform: str, user_id: str | int) -> list[tuple[int, datetime]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -94,6 +95,19 @@ SAVE_STATE = (
 TRACK_MESSAGE = "INSERT OR IGNORE INTO chat_messages (key, message_id, sent_at) VALUES (?, ?, ?)"
 
 
+class StorageError(Exception):
+    """Raised when the database cannot read or write (locked, full, read-only, damaged); the cause says which."""
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Raise any SQLite error inside as a StorageError, so no layer above needs to know it is SQLite."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise StorageError(type(error).__name__) from error
+
+
 class Store:
     """The bot's database: conversation state keyed by pseudonymous key."""
 
@@ -107,20 +121,22 @@ class Store:
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """Hold the connection for reads that must not see another task's open transaction."""
         async with self._lock:
-            yield self._db
+            with storage_errors():
+                yield self._db
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run statements in one IMMEDIATE transaction: committed together or not at all."""
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                if self._db.in_transaction:  # SQLite already rolled back after some errors (disk full)
-                    await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
+            with storage_errors():
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    if self._db.in_transaction:  # SQLite already rolled back after some errors (disk full)
+                        await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
 
     @classmethod
     async def open(cls, data_dir: Path, sealer: RowSealer | None = None) -> Store:
@@ -177,7 +193,7 @@ class Store:
 
     async def holds_data(self) -> bool:
         """Tell whether anyone's place, notes' keys or chat's message ids are stored."""
-        async with self._lock:
+        async with self.reading():
             rows = await self._db.execute_fetchall(
                 "SELECT EXISTS (SELECT 1 FROM conversations) OR EXISTS (SELECT 1 FROM data_keys) "
                 "OR EXISTS (SELECT 1 FROM chat_messages)"
@@ -186,7 +202,7 @@ class Store:
 
     async def key_check(self) -> tuple[bytes, str] | None:
         """Return what the master key sealed and the identity key signed when first used, or None."""
-        async with self._lock:
+        async with self.reading():
             rows = list(await self._db.execute_fetchall("SELECT master, identity FROM key_check"))
         return (bytes(rows[0][0]), str(rows[0][1])) if rows else None
 
@@ -199,7 +215,7 @@ class Store:
 
     async def wrapped_keys(self) -> list[tuple[str, bytes]]:
         """Return every person's wrapped data key with their pseudonymous key."""
-        async with self._lock:
+        async with self.reading():
             rows = await self._db.execute_fetchall("SELECT key, wrapped FROM data_keys")
         return [(str(row[0]), bytes(row[1])) for row in rows]
 
@@ -224,7 +240,7 @@ class Store:
 
     async def load_state(self, key: str) -> ConversationState | None:
         """Return a person's saved state, or None when they have none."""
-        async with self._lock:
+        async with self.reading():
             return await self._load_state(key)
 
     async def _load_state(self, key: str) -> ConversationState | None:
@@ -275,12 +291,12 @@ class Store:
 
     async def checkpoint(self) -> None:
         """Copy the WAL into the database and truncate it, so deleted data leaves the -wal file too."""
-        async with self._lock:
+        async with self.reading():
             await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def was_handled(self, update_ref: str) -> bool:
         """Tell whether an update has already taken effect."""
-        async with self._lock:
+        async with self.reading():
             return bool(
                 await self._db.execute_fetchall("SELECT 1 FROM handled_updates WHERE update_ref = ?", (update_ref,))
             )
@@ -296,7 +312,7 @@ class Store:
         """Remember the ids of messages in a person's chat, so they can be cleared later."""
         rows = [(key, message_id, sent_at.astimezone(UTC).isoformat()) for message_id, sent_at in messages]
         if len(rows) == 1:
-            async with self._lock:
+            async with self.reading():
                 await self._db.execute(TRACK_MESSAGE, rows[0])  # one statement is its own transaction
         elif rows:
             async with self.transaction():
@@ -304,7 +320,7 @@ class Store:
 
     async def tracked_messages(self, key: str) -> list[tuple[int, datetime]]:
         """Return the tracked message ids of a person's chat with when each was sent, oldest first."""
-        async with self._lock:
+        async with self.reading():
             rows = await self._db.execute_fetchall(
                 "SELECT message_id, sent_at FROM chat_messages WHERE key = ? ORDER BY message_id", (key,)
             )
