@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -18,6 +19,7 @@ from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, Platfor
 from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.engine.step import NEW_NOTE, NOTE_SLOT
+from bot.engine.templates import TemplateLibrary
 from bot.flows.program import load_program
 from bot.log import views as log_views
 from bot.log.effects import EffectRun, Fetch, apply_effects, note_id_for
@@ -69,6 +71,28 @@ class ChatService:
     async def close(self) -> None:
         """Close the store."""
         await self.store.close()
+
+    @property
+    def templates(self) -> TemplateLibrary:
+        """Return the templates, for what an adapter says of its own (a platform's templates)."""
+        return self.program.content.templates
+
+    @property
+    def data_dir(self) -> Path:
+        """Return the folder the bot's data is kept in (the terminal writes exports into a folder in it)."""
+        return self.store.path.parent
+
+    def pseudonym(self, platform: str, user_id: str | int) -> str:
+        """Return the pseudonymous key for a person (what a platform may keep in memory, never their id)."""
+        return self.pseudonymiser.key(platform, user_id)
+
+    async def seen(self, update_ref: str) -> bool:
+        """Tell whether an update was handled before: a redelivery neither counts nor gets a reply."""
+        return await self.store.was_handled(update_ref)
+
+    async def forget_old_updates(self) -> int:
+        """Forget updates handled long ago (no platform redelivers them); return how many."""
+        return await self.store.forget_old_updates()
 
     async def has_state(self, platform: str, user_id: str | int) -> bool:
         """Tell whether this person has talked to the bot before."""

@@ -22,6 +22,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Platforms talk only to the service: never to the log or the store beneath it.
 SKIPPED = {"platforms": ("store", "log")}
+# What the service keeps to itself: a platform asks the service (seen, pseudonym, data_dir...), never these.
+SERVICE_INSIDES = {"store", "pseudonymiser", "notebook", "exporter"}
 # Libraries that touch disks, networks, databases or keys; the engine is pure and imports none of them.
 IO_LIBRARIES = (
     "aiohttp", "aiosqlite", "asyncio", "cryptography", "fpdf", "http", "io", "os", "PIL", "shutil",
@@ -51,6 +53,18 @@ def imports_of(path: Path, root: Path) -> list[tuple[int, str]]:
     return found
 
 
+def reaches_through(path: Path) -> list[tuple[int, str]]:
+    """Return each `service.store`-like use of what the service keeps to itself."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Attribute) and node.attr in SERVICE_INSIDES:
+            owner = node.value
+            name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+            if name.lstrip("_") == "service":
+                found.append((node.lineno, f"service.{node.attr}"))
+    return found
+
+
 def violations(root: Path) -> list[str]:
     """Return every import in root/bot that breaks the contract, as `path:line: why`."""
     order = [name for name, _ in LAYERS]
@@ -69,6 +83,8 @@ def violations(root: Path) -> list[str]:
                 problems.append(f"{where}:{line}: {layer} imports {imported} ({target}); go through the service")
             elif layer == "engine" and imported.split(".")[0] in IO_LIBRARIES:
                 problems.append(f"{where}:{line}: the engine imports {imported}, which does I/O")
+        if layer == "platforms":
+            problems.extend(f"{where}:{line}: {reach}; ask the service" for line, reach in reaches_through(path))
         if layer == "engine" and "open(" in path.read_text():
             problems.append(f"{where}: the engine opens a file")
     return problems
@@ -92,12 +108,13 @@ def test_the_checker_catches_a_higher_layer_and_io_in_the_engine(tmp_path: Path)
     (tmp_path / "bot" / "log" / "notebook.py").write_text("from bot.store import sqlite\n")
     (tmp_path / "bot" / "engine" / "step.py").write_text("import sqlite3\nfrom bot.log.notebook import Note\n")
     (tmp_path / "bot" / "engine" / "files.py").write_text("def read(p: str) -> str:\n    return open(p).read()\n")
-    (tmp_path / "bot" / "platforms" / "chat.py").write_text("from bot.store.sqlite import Store\n")
+    (tmp_path / "bot" / "platforms" / "chat.py").write_text("from bot.store.sqlite import Store\nservice.store.path\n")
     assert violations(tmp_path) == [
         "bot/engine/files.py: the engine opens a file",
         "bot/engine/step.py:1: the engine imports sqlite3, which does I/O",
         "bot/engine/step.py:2: engine imports bot.log.notebook (log, a higher layer)",
         "bot/platforms/chat.py:1: platforms imports bot.store.sqlite (store); go through the service",
+        "bot/platforms/chat.py:2: service.store; ask the service",
     ]
 
 

@@ -83,15 +83,15 @@ class TerminalChat:
         if isinstance(event, Command) and event.name == "attach":
             attachment = attachment_for(event.argument, event.sent_at)
             if isinstance(attachment, str):
-                self.write(self.service.program.content.templates.render(attachment, {}) + "\n\n")
+                self.write(self.service.templates.render(attachment, {}) + "\n\n")
                 return
             event = attachment
         outputs = await self.service.handle(PLATFORM, self.user, event, fetch=read_file) or ()
         self.buttons = buttons_of(outputs) or self.buttons
         self.finished = PlatformAction("exit") in outputs
-        folder = self.service.store.path.parent / EXPORTS_DIR
+        folder = self.service.data_dir / EXPORTS_DIR
         saved = [save_document(folder, d, await d.content()) for d in outputs if isinstance(d, Document)]
-        templates, notices = self.service.program.content.templates, []
+        templates, notices = self.service.templates, []
         if PlatformAction(FORGOTTEN) in outputs:
             removed, left = remove_exports(folder)
             notices.append(templates.render("terminal.forgotten", {"removed": removed, "left": left, "folder": folder}))

@@ -108,7 +108,7 @@ class TelegramBot:
 
     async def _post_init(self, app: Application) -> None:  # type: ignore[type-arg]
         self._service = await ChatService.open(self.settings, self.program)
-        await self.service.store.forget_old_updates()
+        await self.service.forget_old_updates()
         flow_commands = sorted(self.program.commands, key=lambda name: (name in PRIVACY_COMMANDS, name != "note"))
         names = [*MENU_COMMANDS, *flow_commands, *(c for c in PRIVACY_COMMANDS if c not in self.program.commands)]
         commands = [BotCommand(name, self.text(f"command.{name}")) for name in names]
@@ -221,13 +221,13 @@ class TelegramBot:
 
     async def _seen(self, update: Update) -> bool:
         """Tell whether this update was handled before: a redelivery neither counts nor gets a reply."""
-        return await self.service.store.was_handled(_update_ref(update))
+        return await self.service.seen(_update_ref(update))
 
     async def _admit(
         self, user_id: int, chat_id: int, context: Context, text: str = "", sent_at: float | None = None
     ) -> bool:
         """Apply the flood limit by when messages were sent; emergency words always get through."""
-        verdict = self.flood.check(self.service.pseudonymiser.key(PLATFORM, user_id), sent_at)
+        verdict = self.flood.check(self.service.pseudonym(PLATFORM, user_id), sent_at)
         if verdict is not Verdict.ALLOW and text and self.program.is_emergency(text):
             return True
         if verdict is Verdict.WARN:
