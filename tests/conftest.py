@@ -126,7 +126,7 @@ def make_project(tmp_path: Path) -> ProjectMaker:
             if name not in drop:
                 (flows_dir / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         shutil.copy(CONTENT / "helplines.yaml", content_dir / "helplines.yaml")
-        for shared in ("system.yaml", "telegram.yaml", "understand.yaml"):
+        for shared in ("system.yaml", "telegram.yaml", "terminal.yaml", "understand.yaml"):
             shutil.copy(CONTENT / "templates" / shared, content_dir / "templates" / shared)
         merged = {**MINIMAL_TEMPLATES, **(templates or {})}
         body = "".join(f"{key}: {value}\n" for key, value in merged.items())

@@ -36,7 +36,7 @@ def bot_env(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=PROJECT_ROOT, env=env,
+        sys.executable, "-m", "bot", "telegram", cwd=PROJECT_ROOT, env=env,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
 

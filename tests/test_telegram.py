@@ -253,6 +253,7 @@ async def test_python_m_bot_runs_against_the_server_in_the_environment(fake: Fak
         sys.executable,
         "-m",
         "bot",
+        "telegram",
         cwd=PROJECT_ROOT,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,

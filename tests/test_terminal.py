@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.engine.events import Choose, Command, Text
 from bot.engine.outputs import AskText, Button, Buttons, HelplineCard, Message
-from bot.platforms.terminal import event_for, render_reply
+from bot.platforms.terminal.chat import event_for, render_reply
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT
 from tests.transcript import replay

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.engine.when import LONDON
-from bot.platforms.terminal import TerminalChat
+from bot.platforms.terminal.chat import TerminalChat
 from bot.service import ChatService
 
 DIRECTORY = Path(__file__).parent / "transcripts"

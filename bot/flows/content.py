@@ -17,7 +17,7 @@ from bot.flows.yaml_source import YamlReader, read_text
 
 HELPLINE_KEYS = {"id", "name", "number", "for", "hours", "source"}
 
-# Templates the engine and the adapters use whatever the flows say, with the variables each gets.
+# Templates the engine uses whatever the flows say, with the variables each gets (each platform declares its own).
 SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "system.pick_one": {},
     "system.unknown_command": {},
@@ -41,17 +41,6 @@ SYSTEM_TEMPLATES: dict[str, dict[str, object]] = {
     "system.button_danger": {},
     "system.button_menu": {},
     "system.button_back": {},
-    "terminal.clear": {},
-    "terminal.exit": {},
-    "terminal.document": {"path": "data/exports/notes.pdf"},
-    "terminal.no_file": {},
-    "terminal.forgotten": {"removed": 2, "left": 0, "folder": "data/exports"},
-    "terminal.not_a_file": {},
-    "telegram.cleared": {"removed": 3, "kept": 1},
-    "telegram.exit": {},
-    "telegram.flood": {},
-    "telegram.private_only": {},
-    "telegram.error": {},
     **{f"command.{name}": {} for name in ("start", "menu", "help", "clear", "exit")},
 }
 

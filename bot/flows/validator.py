@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -21,6 +21,7 @@ from bot.engine.model import (
     Node,
     Source,
 )
+from bot.engine.platform import Capabilities
 from bot.engine.program import Content
 from bot.engine.templates import FORMATS, TemplateLibrary, UnknownHelpline
 from bot.flows.content import LOG_TEMPLATES, SYSTEM_TEMPLATES
@@ -31,17 +32,21 @@ MAX_LOG_TEMPLATE_CHARS = 1500  # the log's views hold the person's own words; on
 SAMPLE_SLOT_VALUE = "sample"
 
 
-def validate(flows: FlowSet, content: Content, flows_dir: Path) -> list[Diagnostic]:
-    """Return every problem in the flows, sorted by file and line."""
+def validate(
+    flows: FlowSet, content: Content, flows_dir: Path, platforms: Sequence[Capabilities] = ()
+) -> list[Diagnostic]:
+    """Return every problem in the flows, sorted by file and line, checked against each platform given."""
     checks = (
         _required_flows(flows, flows_dir),
         _structure(flows),
         _references(flows, content),
         _reachability(flows, content),
         _automatic_loops(flows),
-        _renders(flows, content),
+        _renders(flows, content, platforms),
         _log_templates(flows, content),
         _commands(flows, content.templates),
+        _screens(flows, platforms),
+        _platform_templates(content, platforms, Source(str(content.directory / "templates"), 1)),
     )
     return sorted(problem for check in checks for problem in check)
 
@@ -189,8 +194,9 @@ def _automatic_loops(flows: FlowSet) -> Iterator[Diagnostic]:
             yield from visit(node_id, [node_id])
 
 
-def _renders(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
+def _renders(flows: FlowSet, content: Content, platforms: Sequence[Capabilities]) -> Iterator[Diagnostic]:
     sample = {"slots": dict.fromkeys(slot_names(flows), SAMPLE_SLOT_VALUE)}
+    label_chars = min((p.max_label_chars for p in platforms), default=MAX_LABEL_CHARS)
     for template_id, variables in SYSTEM_TEMPLATES.items():
         if template_id in content.templates:
             where = content.templates.sources[template_id].source
@@ -201,7 +207,35 @@ def _renders(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
             yield from _render_check(content, node.say, variables, node.where("say"), MAX_MESSAGE_CHARS)
         for option in node.options:
             if option.label in content.templates:
-                yield from _render_check(content, option.label, sample, option.source, MAX_LABEL_CHARS)
+                yield from _render_check(content, option.label, sample, option.source, label_chars)
+
+
+def _screens(flows: FlowSet, platforms: Sequence[Capabilities]) -> Iterator[Diagnostic]:
+    """Check that each screen's buttons, with those the engine adds, fit every platform."""
+    danger = flows.flows["danger"].start_node if "danger" in flows.flows else None
+    for node in flows.nodes.values():
+        if not node.options:
+            continue
+        added = (
+            (node.flow == "danger") + node.end + (node.flow != "danger" and all(o.go != danger for o in node.options))
+        )
+        for platform in platforms:
+            shown = len(node.options) + added
+            if shown > platform.max_buttons:
+                message = f"'{node.id}' shows {shown} buttons; {platform.name} shows at most {platform.max_buttons}"
+                yield Diagnostic(node.source, "TOO_MANY_BUTTONS", message)
+
+
+def _platform_templates(content: Content, platforms: Sequence[Capabilities], where: Source) -> Iterator[Diagnostic]:
+    """Check the templates each platform declares it says things with."""
+    for platform in platforms:
+        for template_id, variables in platform.templates.items():
+            if template_id not in content.templates:
+                message = f"platform '{platform.name}' needs template '{template_id}'"
+                yield Diagnostic(where, "UNKNOWN_TEMPLATE", message)
+            else:
+                source = content.templates.sources[template_id].source
+                yield from _render_check(content, template_id, variables, source, MAX_MESSAGE_CHARS)
 
 
 def _log_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:

@@ -30,13 +30,14 @@ from bot.engine.program import Program
 from bot.fatal import Exit, Fatal
 from bot.platforms.callback_data import CallbackCodec
 from bot.platforms.flood import FloodGuard, Verdict
+from bot.platforms.telegram import CAPABILITIES
 from bot.platforms.telegram.aiohttp_request import AiohttpRequest
 from bot.platforms.telegram.processor import PerChatUpdateProcessor
 from bot.platforms.telegram.render import Keyboard, is_sensitive, keyboard, reply_texts
 from bot.service import ChatService
 from bot.settings import Settings
 
-PLATFORM = "telegram"
+PLATFORM = CAPABILITIES.name
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)  # Telegram deletes only younger messages
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids

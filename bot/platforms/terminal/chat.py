@@ -18,9 +18,10 @@ from bot.engine.files import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.engine.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.engine.templates import TemplateLibrary
 from bot.platforms.plain_text import body_text, buttons_of, numbered
+from bot.platforms.terminal import CAPABILITIES
 from bot.service import FORGOTTEN, ChatService
 
-PLATFORM = "terminal"
+PLATFORM = CAPABILITIES.name
 LOCAL_USER = "local"
 INTERACTIVE_HINT = (
     "(Type a number to choose, or write a message. While noting, '/attach PATH' keeps a file as evidence."
