@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from difflib import SequenceMatcher
 
-from bot.engine import files
+from bot.engine import files, typed
 from bot.engine.events import (
     NEWER,
     OLDER,
@@ -32,7 +31,6 @@ from bot.engine.when import london_time, parse_when
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 MAX_ANSWER_CHARS = 4000  # kept in the conversation state
 MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram message is at most 4,096)
-LABEL_LIKENESS = 0.85  # how alike typed text and a button's label must be to press it ("Skpi" -> "Skip")
 NOTE_SLOT = "note_id"  # the note in hand: follow-up answers, corrections and files go to it
 EDITED_SLOT = "edited"  # the new words of a changed message, until the person says whether to add them
 FILE_KEPT_SLOT = "file_kept"  # set while the question on screen has had a file sent to it
@@ -190,9 +188,12 @@ class _Turn:
     def text(self, text: str) -> None:
         """Press a button whose label was typed; else understand the text: danger first, then the question."""
         current = self.current
-        if current is not None and (index := self.label_index(current, text)) is not None:
-            self.choose(Choose(current.id, index))
-            return
+        if current is not None:
+            labels = (self.render(o.label) for o in current.options)
+            index = typed.label_index(self.program.understanding, labels, text, free_text=bool(current.ask))
+            if index is not None:
+                self.choose(Choose(current.id, index))
+                return
         noting = current is not None and current.do in ANSWER_ACTIONS
         reading = self.program.understanding.read(text, noting)
         if reading.danger is not None:
@@ -207,7 +208,7 @@ class _Turn:
         elif current is not None and current.ask:
             self.answer(current, text)
         elif reading.go is not None:
-            self.state = self.state.with_slots(self.heard(reading))
+            self.state = self.state.with_slots(typed.heard(self.program, reading))
             self.goto(reading.go)
         elif current is None:
             self.enter(self.start_of("start"))
@@ -224,32 +225,24 @@ class _Turn:
             self.say("system.stale_button")
             self.reprompt()
 
-    def heard(self, reading: Reading) -> dict[str, str]:
-        """Return the slots a message told (who is doing it), marked as heard so the flow can confirm them."""
-        slots = {k: v for k, v in reading.slots.items() if k in self.program.slots}
-        return {**slots, **{f"{k}_heard": "yes" for k in slots if f"{k}_heard" in self.program.slots}}
-
     def offer_too(self, reading: Reading) -> None:
         """On the emergency screen, offer what else the message asked, so an over-cautious match costs one tap."""
-        intent = self.program.content.lexicon.intents.get(reading.intent or "") if reading.by_phrase else None
-        if intent is None or intent.go is None or intent.go.startswith("danger."):
+        button = typed.go_on_button(self.program, reading, self.render)
+        if button is None:
             return
-        label = self.render("understand.go_on_to", {"label": self.render(intent.label)})
         for i, output in enumerate(self.outputs):
             if isinstance(output, Buttons):
-                self.outputs[i] = Buttons((Button(label, _goto_event(intent.go)), *output.buttons))
-        self.state = self.state.with_slots(self.heard(reading))
+                self.outputs[i] = Buttons((button, *output.buttons))
+        self.state = self.state.with_slots(typed.heard(self.program, reading))
 
     def did_you_mean(self, reading: Reading) -> None:
         """Offer the best guesses as buttons with the menu; with none, say so and offer the screen again."""
-        intents = self.program.content.lexicon.intents
-        guesses = [intents[name] for name in reading.guesses if intents[name].go]
-        if not guesses:
+        found = typed.guess_buttons(self.program, reading, self.render)
+        if not found:
             self.say("understand.not_understood")
             self.reprompt()
             return
         self.say("understand.did_you_mean")
-        found = [Button(self.render(i.label), _goto_event(i.go or "")) for i in guesses]
         found.append(Button(self.render("system.button_menu"), Command("menu")))
         found.append(Button(self.render("system.button_danger"), Command("danger")))
         self.outputs.append(Buttons(tuple(found)))
@@ -406,33 +399,6 @@ class _Turn:
     def note_start(self) -> Node | None:
         """Return the question that starts a note, if the flows have one."""
         return next((n for n in self.program.flows.nodes.values() if n.do == "save_note"), None)
-
-    def label_index(self, node: Node, text: str) -> int | None:
-        """Return the option whose label was typed: exactly, or (where no free text is awaited) misspelt."""
-        understanding = self.program.understanding
-        said = understanding.normalise(text)
-        if not said:
-            return None
-        typed = " ".join(said)
-        labels = [" ".join(understanding.normalise_label(self.render(o.label))) for o in node.options]
-        for index, label in enumerate(labels):
-            if label == typed:
-                return index
-        if node.ask:
-            return None
-        matcher = SequenceMatcher(b=typed)
-        scored = []
-        for index, label in enumerate(labels):
-            matcher.set_seq1(label)
-            # The cheap upper bounds first, as difflib.get_close_matches does: most labels fail them.
-            if matcher.real_quick_ratio() >= LABEL_LIKENESS and matcher.quick_ratio() >= LABEL_LIKENESS:
-                scored.append((matcher.ratio(), index))
-        best = max(scored, default=(0.0, -1))
-        return best[1] if best[0] >= LABEL_LIKENESS else None
-
-
-def _goto_event(target: str) -> Goto | Command:
-    return Command(target[1:]) if target.startswith("/") else Goto(target)
 
 
 def _preview(text: str) -> str:
