@@ -17,8 +17,9 @@ from bot.engine.events import NEWER, OLDER, STALE, Choose, Edited, Event, Pick
 from bot.engine.files import EvidenceUnavailable
 from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
 from bot.engine.program import Program
+from bot.engine.screen import NOTE_SLOT
 from bot.engine.state import ConversationState
-from bot.engine.step import NEW_NOTE, NOTE_SLOT
+from bot.engine.step import NEW_NOTE
 from bot.engine.templates import TemplateLibrary
 from bot.flows.program import load_program
 from bot.log import views as log_views
