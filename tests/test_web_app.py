@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.evidence import MAX_BYTES
+from bot.engine.files import MAX_BYTES
 from bot.platforms.web.app import COOKIE, WebChat
 from bot.service import ChatService
 from bot.settings import Settings

@@ -14,18 +14,18 @@ from urllib.parse import urlsplit
 import yaml
 from aiohttp import BodyPartReader, web
 
-from bot import words
-from bot.events import Attachment, Event, Resume, parse_text
-from bot.evidence import MAX_BYTES, EvidenceUnavailable
-from bot.flood import FloodGuard, Verdict
-from bot.outputs import Button, PlatformAction
-from bot.plain_text import buttons_of
-from bot.platforms.web import codes, pages
+from bot.engine import words
+from bot.engine.events import Attachment, Event, Resume, parse_text
+from bot.engine.files import MAX_BYTES, EvidenceUnavailable
+from bot.engine.outputs import Button, PlatformAction
+from bot.platforms.flood import FloodGuard, Verdict
+from bot.platforms.plain_text import buttons_of
+from bot.platforms.web import CAPABILITIES, codes, pages
 from bot.platforms.web.sessions import Sessions, WebSession
 from bot.service import FORGOTTEN, ChatService
 from bot.settings import Settings
 
-PLATFORM = "web"
+PLATFORM = CAPABILITIES.name
 COOKIE = "__Host-chat"
 FORM_BYTES = 64 * 1024  # any form but an upload
 CODE_TRIES = 5  # wrong return codes in one session
@@ -41,7 +41,7 @@ class WebChat:
     def __init__(self, settings: Settings, service: ChatService, flood: FloodGuard | None = None) -> None:
         self.settings = settings
         self.service = service
-        self.templates = service.program.content.templates
+        self.templates = service.templates
         self.sessions = Sessions(idle=settings.web_idle_minutes * 60)
         self.flood = flood or FloodGuard()
         self.code_guesses = FloodGuard(capacity=30, per_second=0.1)  # return codes tried, all sessions together

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jinja2
 
-from bot.outputs import Document, HelplineCard, Message, Output
+from bot.engine.outputs import Document, HelplineCard, Message, Output
+from bot.engine.templates import TemplateLibrary
 from bot.platforms.web.sessions import Card, WebSession
-from bot.templates import TemplateLibrary
 
 MAX_TEXT = 4096  # characters of one typed message, as on Telegram
 WORDS = (

@@ -10,9 +10,9 @@ import signal
 
 from aiohttp import web
 
+from bot.engine.program import Program
 from bot.fatal import Exit, Fatal
 from bot.platforms.web.app import WebChat
-from bot.program import Program
 from bot.service import ChatService
 from bot.settings import Settings
 
@@ -51,8 +51,8 @@ async def _until_stopped() -> None:
 
 
 async def _with_telegram(settings: Settings, program: Program) -> None:
-    from bot.tg.app import TelegramBot
-    from bot.tg.runner import serve
+    from bot.platforms.telegram.app import TelegramBot
+    from bot.platforms.telegram.runner import serve
 
     log.info("serving Telegram by webhook in the same process")
     await serve(TelegramBot(settings, program).build(), settings)

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.outputs import Button, Document
+from bot.engine.outputs import Button, Document
 
 MAX_ENTRIES = 60  # of the conversation shown on the page; older ones are dropped from memory
 
