@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.diagnostics import Diagnostic
@@ -25,14 +26,27 @@ class UnknownHelpline(LookupError):
     """Raised when a template asks for a helpline the directory does not hold."""
 
 
+TEMPLATE_KEYS = {"text", "source"}
+FACT_KEYS = {"file", "quote"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Where a template's fact comes from: a guidance file's 3-digit prefix and a short verbatim quote."""
+
+    file: str
+    quote: str
+
+
 @dataclass(frozen=True)
 class TemplateSource:
-    """A template's text and where it was written."""
+    """A template's text, where it was written, and the guidance its facts come from."""
 
     id: str
     text: str
     source: Source
     body_line: int
+    facts: tuple[Fact, ...] = ()
 
 
 class TemplateLibrary:
@@ -91,6 +105,11 @@ def load_template_sources(directory: Path) -> tuple[dict[str, TemplateSource], l
         text = read_text(path, reader)
         root = reader.parse(text) if text is not None else None
         for key, value in (reader.mapping(root, "a template file") if root is not None else {}).items():
+            facts: tuple[Fact, ...] = ()
+            if isinstance(value, yaml.MappingNode):  # a template that states a fact: text, and its source
+                entries = reader.mapping(value, f"template '{key}'", TEMPLATE_KEYS)
+                facts = _facts(reader, entries.get("source"), key)
+                value = entries.get("text", value)
             body = reader.text(value, f"template '{key}'")
             if body is None:
                 continue
@@ -100,6 +119,21 @@ def load_template_sources(directory: Path) -> tuple[dict[str, TemplateSource], l
                 continue
             # A block scalar's text starts on the line after its indicator.
             body_line = here.line + 1 if getattr(value, "style", None) in {"|", ">"} else here.line
-            found[key] = TemplateSource(key, body, here, body_line)
+            found[key] = TemplateSource(key, body, here, body_line, facts)
         problems.extend(reader.problems)
     return found, problems
+
+
+def _facts(reader: YamlReader, node: yaml.Node | None, key: str) -> tuple[Fact, ...]:
+    """Read a template's sources: a list of {file, quote}."""
+    if node is None:
+        return ()
+    facts = []
+    for item in reader.sequence(node, f"the source of template '{key}'"):
+        entries = reader.mapping(item, f"a source of template '{key}'", FACT_KEYS)
+        file, quote = (reader.text(entries[k], f"'{k}'") if k in entries else None for k in ("file", "quote"))
+        if file and quote:
+            facts.append(Fact(file, quote))
+        else:
+            reader.problem(item, "SCHEMA", f"a source of template '{key}' needs a file and a quote")
+    return tuple(facts)
