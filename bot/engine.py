@@ -22,8 +22,19 @@ from bot.events import (
     Text,
     Unsupported,
 )
-from bot.flow_model import ANSWER_ACTIONS, EDITED_NODE, PLATFORM_COMMANDS, Node
-from bot.outputs import AskText, Button, Buttons, Effect, HelplineCard, LogView, Message, Output, PlatformAction
+from bot.flow_model import ANSWER_ACTIONS, EDITED_NODE, PLAN_VIEWS, PLATFORM_COMMANDS, Node
+from bot.outputs import (
+    AskText,
+    Button,
+    Buttons,
+    Effect,
+    HelplineCard,
+    LogView,
+    Message,
+    Output,
+    PlanView,
+    PlatformAction,
+)
 from bot.program import Program
 from bot.state import ConversationState
 from bot.understanding import Reading
@@ -344,7 +355,9 @@ class _Turn:
         for helpline_id in node.helplines:
             line = self.program.content.helplines[helpline_id]
             self.outputs.append(HelplineCard(line.id, line.name, line.number, line.for_whom, line.hours))
-        if node.show is not None:
+        if node.show in PLAN_VIEWS:
+            self.outputs.append(PlanView(node.show, node.variables.get("section", "")))
+        elif node.show is not None:
             page = _number(self.state.slots.get("log_page", "0"))
             self.outputs.append(LogView(node.show, node.id, self.state.slots.get(NOTE_SLOT, ""), page))
         if node.do is not None and not node.ask and act:

@@ -12,11 +12,15 @@ from types import MappingProxyType
 from bot import evidence_pack
 from bot.evidence import MAX_BYTES, EvidenceUnavailable, identify, is_picture
 from bot.export_worker import Exporter
+from bot.flow_model import PLAN_ACTIONS
 from bot.log_csv import export_csv
 from bot.log_rows import by_incident_time
 from bot.log_views import LogLabels, PdfWords
 from bot.notebook import Evidence, Notebook
 from bot.outputs import Document, Effect, Message
+from bot.plan import PlanBook
+from bot.plan_effects import apply_plan
+from bot.plan_views import PlanWords
 from bot.state import ConversationState
 from bot.templates import TemplateLibrary
 
@@ -48,6 +52,8 @@ class EffectRun:
     exporter: Exporter | None = None
     documents: list[Document] = field(default_factory=list)
     notices: list[Message] = field(default_factory=list)
+    plan: PlanBook | None = None
+    plan_words: PlanWords | None = None
 
 
 async def apply_effects(
@@ -72,6 +78,10 @@ async def apply_effects(
 
 async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: ConversationState) -> ConversationState:
     book, note = run.notebook, state.slots.get(NOTE_SLOT, "")
+    if effect.action in PLAN_ACTIONS and run.plan is not None and run.plan_words is not None:
+        document = await apply_plan(run.plan, key, row_id, effect, run.plan_words, run.templates)
+        run.documents.extend([document] if document else [])
+        return state
     if effect.action == "save_note":
         saved = await book.add(key, effect.text, effect.sent_at, note_id=row_id)
         return state.with_slots({NOTE_SLOT: saved.id})

@@ -12,19 +12,23 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakValueDictionary
 
-from bot import engine, log_views
+from bot import engine, log_views, plan_views
 from bot.callback_data import STALE
 from bot.crypto import RowSealer, Vault
 from bot.engine import NEW_NOTE, NOTE_SLOT
 from bot.events import NEWER, OLDER, Choose, Edited, Event, Pick
 from bot.evidence import EvidenceUnavailable
 from bot.export_worker import Exporter, ExportFailed
+from bot.flow_model import PLAN_ACTIONS
 from bot.identity import Pseudonymiser
 from bot.keys import STATE_PURPOSE, open_keys
 from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.note_store import NoteStore
 from bot.notebook import Note, Notebook
-from bot.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
+from bot.outputs import Button, Buttons, Effect, LogView, Output, PlanView, PlatformAction
+from bot.plan import PlanBook
+from bot.plan_store import PlanStore
+from bot.plan_views import PlanWords
 from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
@@ -51,6 +55,8 @@ class ChatService:
         self.store = store
         self.pseudonymiser = pseudonymiser
         self.notebook = notebook
+        self.plan = PlanBook(notebook, PlanStore(store))
+        self._plan_words: PlanWords | None = None
         self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     @classmethod
@@ -124,8 +130,10 @@ class ChatService:
     ) -> list[Output] | None:
         update_ref, origin, fresh = refs
         new_state, outputs = engine.step(self.program, state, event)
-        run = EffectRun(self.notebook, self.program.content.templates, fetch, self.exporter)
+        templates = self.program.content.templates
         effects = [o for o in outputs if isinstance(o, Effect)]
+        words = self.plan_words if any(e.action in PLAN_ACTIONS for e in effects) else None
+        run = EffectRun(self.notebook, templates, fetch, self.exporter, plan=self.plan, plan_words=words)
         new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
         outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))
         views = [o for o in outputs if isinstance(o, LogView)]
@@ -133,9 +141,12 @@ class ChatService:
             # One note on screen needs only that note decrypted; the list and the pattern need them all.
             one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
             notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
-            outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
+            outputs = log_views.expand(outputs, notes, templates, datetime.now(UTC))
             if not notes:
                 outputs = self._without_empty_log_options(outputs)
+        if any(isinstance(o, PlanView) for o in outputs):
+            plan = await self.plan.plan(key)
+            outputs = plan_views.expand(outputs, plan, self.plan_words, templates)
         forgotten = any(e.action == "forget" for e in effects)
         # After "Delete everything", nothing keeps a place for them: not that screen, nor a button pressed on it.
         keep = not forgotten and not (fresh and isinstance(event, Choose) and self._forgets(event.node))
@@ -143,6 +154,14 @@ class ChatService:
             return None
         said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
         return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.notices, *run.documents]
+
+    @property
+    def plan_words(self) -> PlanWords:
+        """Return the words the plan is shown with, rendered the first time they are needed."""
+        if self._plan_words is None:
+            lines = {h.id: (h.name, h.number) for h in self.program.content.helplines.values()}
+            self._plan_words = PlanWords.render(self.program.content.templates, lines)
+        return self._plan_words
 
     def _forgets(self, node_id: str) -> bool:
         node = self.program.flows.nodes.get(node_id)
