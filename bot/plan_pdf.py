@@ -63,12 +63,12 @@ def _layout(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]]
     pdf.set_font(FONT, "B", size + 6)
     pdf.multi_cell(0, (size + 6) * 0.5, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", size - 1)
-    pdf.multi_cell(0, size * 0.45, made, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.45, made, align="L", new_x="LMARGIN", new_y="NEXT")
     for heading, lines in sections:
         pdf.ln(size * 0.3)
         pdf.set_font(FONT, "B", size + 1)
         pdf.multi_cell(0, size * 0.5, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", size)
         for line in lines:
-            pdf.multi_cell(0, size * 0.45, drawable(line, glyphs), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, size * 0.45, drawable(line, glyphs), align="L", new_x="LMARGIN", new_y="NEXT")
     return pdf

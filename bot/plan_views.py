@@ -12,6 +12,7 @@ from bot.templates import TemplateLibrary
 
 MAX_PLAN_MESSAGE = 700  # characters in one message of "See my plan"
 SAMPLE_NUMBER = 99  # the widest part number a header is measured with
+NOTED = ("danger", "support")  # sections that end with the guidance's own short reminder (numbers, steps)
 
 # The templates the plan's views and export render, with sample variables the validator renders them with.
 PLAN_TEMPLATES: dict[str, dict[str, object]] = {
@@ -24,6 +25,7 @@ PLAN_TEMPLATES: dict[str, dict[str, object]] = {
     "plan.pdf_title": {},
     "plan.pdf_made": {"made": "Sun 22 Nov 2026, 07:30"},
     **{f"plan.heading_{section}": {} for section in SECTIONS},
+    **{f"plan.note_{section}": {} for section in NOTED},
     **{f"plan.item_{item}": {} for items in SECTIONS.values() for item in items},
 }
 
@@ -33,6 +35,7 @@ class PlanWords:
     """Every word the plan's views and PDF print around the person's own, rendered once from templates."""
 
     headings: Mapping[str, str]
+    notes: Mapping[str, str]
     items: Mapping[str, str]
     helplines: Mapping[str, str]
     not_yet: str
@@ -49,6 +52,7 @@ class PlanWords:
 
         return cls(
             {section: text(f"plan.heading_{section}") for section in SECTIONS},
+            {section: text(f"plan.note_{section}") for section in NOTED},
             {item: text(f"plan.item_{item}") for items in SECTIONS.values() for item in items},
             {i: text("plan.helpline_line", {"name": n, "number": num}) for i, (n, num) in helplines.items()},
             text("plan.not_yet"),
@@ -58,8 +62,11 @@ class PlanWords:
         )
 
 
-def section_lines(section: str, plan: Plan, words: PlanWords) -> list[str]:
-    """Return a section as lines: each point ticked or not, each written part, each choice."""
+def section_lines(section: str, plan: Plan, words: PlanWords, reminder: bool = True) -> list[str]:
+    """Return a section as lines: each point ticked or not, each written part, each choice, then its reminder.
+
+    A section's own screen says the reminder at more length above it, so it is left out there.
+    """
     lines = []
     for item in SECTIONS[section]:
         label, found = words.items[item], plan.get(item)
@@ -69,7 +76,7 @@ def section_lines(section: str, plan: Plan, words: PlanWords) -> list[str]:
             lines.append(f"{label}: {words.helplines.get(found.text, words.not_yet) if found else words.not_yet}")
         else:
             lines.append(f"{label}: {found.text if found else words.not_yet}")
-    return lines
+    return [*lines, *([words.notes[section]] if reminder and section in words.notes else [])]
 
 
 def expand(outputs: Sequence[Output], plan: Plan, words: PlanWords, templates: TemplateLibrary) -> list[Output]:
@@ -79,7 +86,8 @@ def expand(outputs: Sequence[Output], plan: Plan, words: PlanWords, templates: T
         if not isinstance(output, PlanView):
             expanded.append(output)
         elif output.view == "plan_section" and output.section in SECTIONS:
-            variables = {"heading": words.headings[output.section], "lines": section_lines(output.section, plan, words)}
+            lines = section_lines(output.section, plan, words, reminder=False)
+            variables = {"heading": words.headings[output.section], "lines": lines}
             expanded.append(Message("plan.section_view", templates.render("plan.section_view", variables)))
         elif output.view == "plan":
             expanded.extend(whole_plan(plan, words, templates))
