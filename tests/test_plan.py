@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import Vault, load_master_key
-from bot.note_store import NoteStore
-from bot.notebook import Notebook
-from bot.plan import PlanBook, is_ticked
-from bot.plan_store import PlanStore
-from bot.store import DATABASE_FILE, Store
+from bot.log.notebook import Notebook
+from bot.log.plan import PlanBook, is_ticked
+from bot.store.crypto import Vault, load_master_key
+from bot.store.notes import NoteStore
+from bot.store.plan import PlanStore
+from bot.store.sqlite import DATABASE_FILE, Store
 
 CANARY = "canary-plan-5e1d-otter"
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from bot.plan import SECTIONS, TICKS
-from bot.plan_pdf import plan_pdf
+from bot.flows.plan_parts import SECTIONS, TICKS
+from bot.log.plan_pdf import plan_pdf
+from bot.platforms.terminal.chat import EXPORTS_DIR
 from bot.service import ChatService
-from bot.terminal import EXPORTS_DIR
 from tests.transcript import replay
 
 BUDDY = "canary-wagtail Sam, my sister: text by 6pm"

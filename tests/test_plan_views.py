@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.engine import step
-from bot.events import Resume
-from bot.outputs import Message, PlanView
-from bot.plan import SECTIONS, TICKS, PlanItem
-from bot.plan_views import MAX_PLAN_MESSAGE, PlanWords, expand, whole_plan
-from bot.program import Program
-from bot.state import ConversationState
+from bot.engine.events import Resume
+from bot.engine.outputs import Message, PlanView
+from bot.engine.program import Program
+from bot.engine.state import ConversationState
+from bot.engine.step import step
+from bot.flows.plan_parts import SECTIONS, TICKS
+from bot.log.plan import PlanItem
+from bot.log.plan_views import MAX_PLAN_MESSAGE, PlanWords, expand, whole_plan
 
 PREVIEW = 60
 REVEALING = re.compile(r"safety|stalk|police|danger|abuse|harass|evidence|helpline|crime|incident|999", re.IGNORECASE)

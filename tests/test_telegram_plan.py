@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from bot.store import DATABASE_FILE
-from bot.tg.app import PLATFORM
-from bot.when import LONDON
+from bot.engine.when import LONDON
+from bot.platforms.telegram.app import PLATFORM
+from bot.store.sqlite import DATABASE_FILE
 from tests.telegram_harness import ALICE, Running, press, say
 from tests.transcript import DIRECTORY
 

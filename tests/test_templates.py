@@ -7,10 +7,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from bot.flow_model import Source
-from bot.program import Program
+from bot.engine.model import Source
+from bot.engine.program import Program
+from bot.engine.templates import FORMATS, Fact, TemplateLibrary, TemplateSource
+from bot.flows.template_files import load_template_sources
 from bot.settings import PROJECT_ROOT
-from bot.templates import FORMATS, Fact, TemplateLibrary, TemplateSource, load_template_sources
 
 GUIDANCE = PROJECT_ROOT.parent / "shared" / "guidance"
 
