@@ -86,6 +86,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     """
+    CREATE TABLE plan_items (
+        key TEXT NOT NULL,
+        item TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        value BLOB NOT NULL,
+        PRIMARY KEY (key, item)
+    ) WITHOUT ROWID;
+    """,
+    """
     CREATE TABLE return_codes (
         digest BLOB PRIMARY KEY,
         key TEXT NOT NULL UNIQUE,
