@@ -266,3 +266,21 @@ async def test_an_uploaded_picture_is_kept_with_the_note(web: tuple[WebChat, Tes
     form.add_field("file", PNG, filename="doorstep.png", content_type="image/png")
     await visitor.post("/upload", form)
     assert "Kept with your note" in visitor.said()
+
+
+async def test_a_plan_is_built_seen_and_printed_on_the_web(web: tuple[WebChat, TestClient]) -> None:  # type: ignore[type-arg]
+    _, client = web
+    visitor = Visitor(client)
+    await visitor.open()
+    await visitor.press("My plan")
+    await visitor.press("Go through it step by step")
+    await visitor.post("/say", {"text": "Sam, my sister: I text her when I leave work"})
+    assert "Saved in my plan" in visitor.said()
+    await visitor.post("/say", {"text": "/plan"})
+    await visitor.press("See my plan")
+    assert "Sam, my sister" in visitor.said()
+    await visitor.post("/say", {"text": "/plan"})
+    await visitor.press("Print it (PDF)")
+    links = re.findall(r'href="(/download/[^"]+)"', visitor.page)
+    response = await client.get(links[-1], headers={"Cookie": f"{COOKIE}={visitor.cookie}"})
+    assert (await response.read()).startswith(b"%PDF")
