@@ -68,8 +68,9 @@ def check_command(settings: Settings) -> int:
     program, problems = check(settings.flows_dir, settings.content_dir)
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        print(f"{len(errors)} problem(s) found.", file=sys.stderr)
         return 1
     nodes = len(program.flows.nodes)
     print(
@@ -82,7 +83,7 @@ def check_command(settings: Settings) -> int:
 def graph_command(settings: Settings) -> int:
     """Write a Mermaid diagram of each flow into docs/flows/."""
     program, problems = check(settings.flows_dir, settings.content_dir)
-    if problems:
+    if any(not p.warning for p in problems):
         return check_command(settings)
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
         print(path)
@@ -109,7 +110,7 @@ def keys_command(settings: Settings) -> int:
 def explain_command(settings: Settings, text: str) -> int:
     """Print how a typed message is understood: the decision, then what matched and where it is written."""
     program, problems = check(settings.flows_dir, settings.content_dir)
-    if problems:
+    if any(not p.warning for p in problems):
         return check_command(settings)
     reading = program.understanding.read(text)
     if reading.danger:

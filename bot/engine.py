@@ -51,6 +51,16 @@ def step(program: Program, state: ConversationState, event: Event) -> tuple[Conv
     return turn.state, turn.outputs
 
 
+def screen(
+    program: Program, node_id: str, slots: Mapping[str, str] | None = None, came_from: str | None = None
+) -> list[Output]:
+    """Return what a person sees on arriving at a node (from ``came_from``): for review and checks, not for chat."""
+    state = ConversationState(node=came_from, slots=dict(slots or {}))
+    turn = _Turn(program, state)
+    turn.go(node_id)
+    return turn.outputs
+
+
 def failed(program: Program, state: ConversationState, template: str) -> tuple[ConversationState, list[Output]]:
     """Say that something could not be done, and offer again what the person was offered."""
     turn = _Turn(program, state)

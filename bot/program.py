@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.content import Content, load_content
@@ -11,6 +11,7 @@ from bot.flow_loader import load_flows
 from bot.flow_model import FlowSet
 from bot.flow_validator import slot_names, validate
 from bot.lexicon_checks import check_lexicon
+from bot.provenance_checks import check_sources
 from bot.understanding import Understanding
 
 
@@ -23,6 +24,11 @@ class Program:
     slots: frozenset[str]
     commands: dict[str, str]
     understanding: Understanding
+
+    def for_platform(self, platform: str) -> Program:
+        """Return the program with each template's own words for this platform, where it has them."""
+        templates = self.content.templates.for_platform(platform)
+        return replace(self, content=replace(self.content, templates=templates))
 
     def is_emergency(self, text: str) -> bool:
         """Tell whether typed text describes danger now (which reaches emergency help from anywhere)."""
@@ -41,16 +47,22 @@ def check(flows_dir: Path, content_dir: Path, held_out: bool = True) -> tuple[Pr
     flows, flow_problems = load_flows(flows_dir)
     content, content_problems = load_content(content_dir)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir)]
+    whole = not problems  # screens are shown only from flows and content that hold together
     understanding = Understanding(content.lexicon)
     problems.extend(check_lexicon(content, flows, understanding, held_out))
+    problems.extend(check_sources(flows, content))
     slots = slot_names(flows) | frozenset(content.lexicon.slots)
     program = Program(flows, content, slots, flows.command_flows(), understanding)
+    if whole:
+        from bot.screen_checks import check_screens  # it runs the engine, which needs this module
+
+        problems.extend(check_screens(program))
     return program, sorted(set(problems))
 
 
 def load_program(flows_dir: Path, content_dir: Path) -> Program:
     """Load a program, raising InvalidFlows with every problem when there is any."""
     program, problems = check(flows_dir, content_dir, held_out=False)
-    if problems:
+    if any(not p.warning for p in problems):
         raise InvalidFlows(problems)
     return program

@@ -29,6 +29,7 @@ from bot.program import Program, load_program
 from bot.settings import Settings
 from bot.state import ConversationState
 from bot.store import Store
+from bot.templates import PLATFORMS
 
 log = logging.getLogger(__name__)
 PREVIEW_CHARS = 200  # of a note's text, handed to the engine to quote (it shortens it further)
@@ -47,6 +48,7 @@ class ChatService:
         exporter: Exporter | None = None,
     ) -> None:
         self.program = program
+        self._programs = {platform: program.for_platform(platform) for platform in PLATFORMS}
         self.exporter = exporter or Exporter()
         self.store = store
         self.pseudonymiser = pseudonymiser
@@ -90,6 +92,7 @@ class ChatService:
         sent (a note it starts takes its id from it, so an edit of that message finds the note).
         """
         key = self.pseudonymiser.key(platform, user_id)
+        program = self._programs.get(platform, self.program)  # with the platform's own words
         started = time.perf_counter()
         async with self._lock_for(key):
             if update_ref is not None and await self.store.was_handled(update_ref):
@@ -99,23 +102,24 @@ class ChatService:
             state = stored or ConversationState()
             try:
                 event = await self._with_facts(key, event)
-                outputs = await self._turn(key, (update_ref, origin, stored is None), state, event, fetch)
+                outputs = await self._turn(program, key, (update_ref, origin, stored is None), state, event, fetch)
             except EvidenceUnavailable as problem:
                 log.warning("a file could not be kept: %s", problem.reason)
-                return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
+                return engine.failed(program, state, f"system.evidence_{problem.reason}")[1]
             except ExportFailed as problem:
                 log.error("an export could not be made: %s", problem)
-                return engine.failed(self.program, state, "system.export_failed")[1]
+                return engine.failed(program, state, "system.export_failed")[1]
             except (sqlite3.Error, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
-                return engine.failed(self.program, state, "system.not_saved")[1]
+                return engine.failed(program, state, "system.not_saved")[1]
         # Never log text, ids or where the person is: only what kind of event it was and how long it took.
         log.debug("handled %s in %.1f ms", type(event).__name__, (time.perf_counter() - started) * 1000)
         return outputs
 
     async def _turn(
         self,
+        program: Program,
         key: str,
         refs: tuple[str | None, str | None, bool],
         state: ConversationState,
@@ -123,8 +127,8 @@ class ChatService:
         fetch: Fetch | None,
     ) -> list[Output] | None:
         update_ref, origin, fresh = refs
-        new_state, outputs = engine.step(self.program, state, event)
-        run = EffectRun(self.notebook, self.program.content.templates, fetch, self.exporter)
+        new_state, outputs = engine.step(program, state, event)
+        run = EffectRun(self.notebook, program.content.templates, fetch, self.exporter)
         effects = [o for o in outputs if isinstance(o, Effect)]
         new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
         outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))
@@ -133,7 +137,7 @@ class ChatService:
             # One note on screen needs only that note decrypted; the list and the pattern need them all.
             one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
             notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
-            outputs = log_views.expand(outputs, notes, self.program.content.templates, datetime.now(UTC))
+            outputs = log_views.expand(outputs, notes, program.content.templates, datetime.now(UTC))
             if not notes:
                 outputs = self._without_empty_log_options(outputs)
         forgotten = any(e.action == "forget" for e in effects)

@@ -1,0 +1,139 @@
+"""Every screen as a person sees it: short enough, emergency help one tap away, a way on, a discreet preview."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot import engine
+from bot.content import SYSTEM_TEMPLATES
+from bot.diagnostics import Diagnostic
+from bot.flow_model import Source
+from bot.log_views import LOG_TEMPLATES
+from bot.outputs import Output
+from bot.plain_text import body_text, buttons_of
+from bot.program import Program
+from bot.templates import PLATFORMS
+from bot.yaml_source import YamlReader, read_text
+
+SCREEN_WARN_CHARS = 600
+SCREEN_MAX_CHARS = 700
+PREVIEW_CHARS = 60
+NOTE_CANARY = "Qzxv"  # stands for the person's own words: never in a preview
+SAMPLE_SLOTS = {"who": "partner", "line": "both", "note_preview": f"{NOTE_CANARY} was here", "file_kept": ""}
+# Templates that are never a message of their own (button labels, words in the PDF, command descriptions).
+NOT_MESSAGES = re.compile(
+    r"^(command\.|system\.button_|understand\.(go_on_to|national|complete)$|log\.(item_button|option_|column_|kind_|"
+    r"pdf_|manifest_header|added|noted|sent|not_stated))"
+)
+LOG_MESSAGES = ("log.list", "log.list_empty", "log.note", "log.note_gone", "log.pattern", "log.pack")
+
+
+@dataclass(frozen=True)
+class ScreenRules:
+    """Words a preview must not start with, and words the terminal chat never says."""
+
+    preview_words: tuple[str, ...]
+    terminal_words: tuple[str, ...]
+
+    def revealing(self, text: str) -> list[str]:
+        """Return the revealing words in a message's first 60 characters, lines run together (and the person's own)."""
+        glance = " ".join(text.split())[:PREVIEW_CHARS].casefold()
+        found = [w for w in self.preview_words if re.search(rf"(?<![\w]){re.escape(w)}", glance)]
+        return found + (["the person's own words"] if NOTE_CANARY.casefold() in glance else [])
+
+    def platform_words(self, text: str) -> list[str]:
+        """Return the words a terminal screen should not say (buttons, messaging apps)."""
+        folded = text.casefold()
+        return [w for w in self.terminal_words if re.search(rf"(?<![\w]){re.escape(w)}s?(?![\w])", folded)]
+
+
+def load_rules(path: Path) -> tuple[ScreenRules, list[Diagnostic]]:
+    """Read content/screens.yaml."""
+    reader = YamlReader(str(path))
+    text = read_text(path, reader)
+    root = reader.parse(text) if text is not None else None
+    entries = reader.mapping(root, "screens.yaml", {"preview_words", "terminal_words"}) if root is not None else {}
+    words = {k: tuple(w.casefold() for w in reader.texts(v, k)) for k, v in entries.items()}
+    return ScreenRules(words.get("preview_words", ()), words.get("terminal_words", ())), reader.problems
+
+
+def screen_text(outputs: Sequence[Output]) -> str:
+    """Return a screen's text as sent: its messages and helpline cards."""
+    return body_text(outputs)
+
+
+def check_screens(program: Program) -> Iterator[Diagnostic]:
+    """Check every node's screen on every platform, and every message template's preview."""
+    rules, problems = load_rules(program.content.directory / "screens.yaml")
+    yield from problems
+    for platform in PLATFORMS:
+        shown = program.for_platform(platform)
+        for node in shown.flows.nodes.values():
+            if node.say is None:
+                continue
+            outputs = engine.screen(shown, node.id, SAMPLE_SLOTS, came_from=_start(shown, "menu"))
+            yield from _screen_problems(shown, rules, platform, node.where("say"), node.id, outputs)
+    yield from _template_previews(program, rules)
+
+
+def _start(program: Program, flow: str) -> str:
+    return program.flows.flows[flow].start_node
+
+
+def _screen_problems(
+    program: Program, rules: ScreenRules, platform: str, where: Source, node_id: str, outputs: Sequence[Output]
+) -> Iterator[Diagnostic]:
+    text = screen_text(outputs)
+    where_said = f"on {platform}, '{node_id}'"
+    if len(text) > SCREEN_MAX_CHARS:
+        yield Diagnostic(where, "SCREEN_TOO_LONG", f"{where_said} is {len(text)} characters with its cards (at most {SCREEN_MAX_CHARS})")
+    elif len(text) > SCREEN_WARN_CHARS:
+        message = f"{where_said} is {len(text)} characters with its cards (aim for {SCREEN_WARN_CHARS})"
+        yield Diagnostic(where, "SCREEN_LONG", message, warning=True)
+    buttons = buttons_of(outputs)
+    emergency = program.content.helplines["police_emergency"].number if "police_emergency" in program.content.helplines else "999"
+    if not any("🆘" in b.label for b in buttons) and emergency not in text:
+        yield Diagnostic(where, "NO_EMERGENCY", f"{where_said} has neither the 🆘 button nor {emergency} in its text")
+    if node_id != _start(program, "menu") and not [b for b in buttons if "🆘" not in b.label]:
+        yield Diagnostic(where, "NO_WAY_ON", f"{where_said} offers no way on (Back, the menu, or options)")
+    for word in rules.revealing(text):
+        yield Diagnostic(where, "PREVIEW_REVEALS", f"{where_said}: the first {PREVIEW_CHARS} characters say '{word}': {_glance(text)}")
+    if platform == "terminal":
+        for word in rules.platform_words(text):
+            yield Diagnostic(where, "PLATFORM_WORDS", f"{where_said}: the terminal chat has no '{word}'")
+
+
+def _template_previews(program: Program, rules: ScreenRules) -> Iterator[Diagnostic]:
+    """Check the preview of each message the engine, adapters and log send whatever the flows say."""
+    samples: Mapping[str, Mapping[str, object]] = {
+        **SYSTEM_TEMPLATES,
+        **{k: _canary(v) for k, v in LOG_TEMPLATES.items() if k in LOG_MESSAGES},
+    }
+    templates = program.content.templates
+    for template_id, variables in samples.items():
+        if NOT_MESSAGES.match(template_id) or template_id not in templates:
+            continue
+        text = templates.render(template_id, {"slots": SAMPLE_SLOTS, **variables})
+        for word in rules.revealing(text):
+            where = templates.sources[template_id].source
+            yield Diagnostic(where, "PREVIEW_REVEALS", f"'{template_id}': the first {PREVIEW_CHARS} characters say '{word}': {_glance(text)}")
+
+
+def _canary(value: object) -> Any:
+    """Put the canary where the log's sample variables hold the person's words ("x")."""
+    if value == "x":
+        return f"{NOTE_CANARY} words"
+    if isinstance(value, Mapping):
+        return {k: _canary(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canary(v) for v in value]
+    return value
+
+
+def _glance(text: str) -> str:
+    return '"' + " ".join(text.split())[:PREVIEW_CHARS] + '"'
+
