@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot import health
 from bot.diagnostics import InvalidFlows
@@ -31,13 +32,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "check", "graph", "explain", "keys", "health"],
+        choices=["run", "check", "graph", "review", "explain", "keys", "health"],
         help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
+        "write the review book (every screen with its sources) as HTML and PDF: review [FOLDER], "
         'explain how a typed message is understood: explain "TEXT", '
         "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
         "or health: exit 0 only if the running bot polled recently (or its webhook server answers)",
     )
-    parser.add_argument("words", nargs="*", help="with explain: the message; with keys: rotate")
+    parser.add_argument(
+        "words", nargs="*", help="with explain: the message; with keys: rotate; with review: the folder (build/review)"
+    )
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
+    if args.command == "review":
+        return review_command(settings, args.words)
     if args.command == "explain":
         return explain_command(settings, " ".join(args.words))
     if args.command == "health":
@@ -86,6 +92,18 @@ def graph_command(settings: Settings) -> int:
     if any(not p.warning for p in problems):
         return check_command(settings)
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
+        print(path)
+    return 0
+
+
+def review_command(settings: Settings, words: Sequence[str]) -> int:
+    """Write the review book for safeguarding staff: one HTML file and a PDF."""
+    program, problems = check(settings.flows_dir, settings.content_dir)
+    if any(not p.warning for p in problems):
+        return check_command(settings)
+    from bot.review import write_book  # fpdf2 and the book's writers, only for this command
+
+    for path in write_book(program, Path(words[0]) if words else PROJECT_ROOT / "build" / "review"):
         print(path)
     return 0
 

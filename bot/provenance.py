@@ -16,7 +16,10 @@ from bot.yaml_source import YamlReader
 NO_SOURCE = "none"
 FILE_PREFIX = re.compile(r"^\d{3}$")
 # Typographic marks folded to plain ones, so a quote typed with straight quotes matches the document's curly ones.
-_FOLD = str.maketrans({"‘": "'", "’": "'", "′": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-"})
+_FOLD = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u2032": "'", "\u201c": '"', "\u201d": '"'}
+    | dict.fromkeys(("\u2010", "\u2011", "\u2013", "\u2014"), "-")
+)
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,10 @@ def read_provenance(reader: YamlReader, entries: Mapping[str, yaml.Node], templa
 
 
 def _quote(reader: YamlReader, node: yaml.Node, template_id: str) -> Quote | None:
-    values = {k: reader.text(v, f"'{k}' in a source of '{template_id}'") for k, v in reader.mapping(
-        node, f"a source of '{template_id}'", {"file", "quote"}).items()}
+    values = {
+        k: reader.text(v, f"'{k}' in a source of '{template_id}'")
+        for k, v in reader.mapping(node, f"a source of '{template_id}'", {"file", "quote"}).items()
+    }
     file, quote = values.get("file"), values.get("quote")
     if not file or not quote:
         reader.problem(node, "SCHEMA", f"a source of '{template_id}' needs 'file' (e.g. \"004\") and 'quote'")

@@ -90,18 +90,21 @@ def _screen_problems(
     text = screen_text(outputs)
     where_said = f"on {platform}, '{node_id}'"
     if len(text) > SCREEN_MAX_CHARS:
-        yield Diagnostic(where, "SCREEN_TOO_LONG", f"{where_said} is {len(text)} characters with its cards (at most {SCREEN_MAX_CHARS})")
+        message = f"{where_said} is {len(text)} characters with its cards (at most {SCREEN_MAX_CHARS})"
+        yield Diagnostic(where, "SCREEN_TOO_LONG", message)
     elif len(text) > SCREEN_WARN_CHARS:
         message = f"{where_said} is {len(text)} characters with its cards (aim for {SCREEN_WARN_CHARS})"
         yield Diagnostic(where, "SCREEN_LONG", message, warning=True)
     buttons = buttons_of(outputs)
-    emergency = program.content.helplines["police_emergency"].number if "police_emergency" in program.content.helplines else "999"
+    lines = program.content.helplines
+    emergency = lines["police_emergency"].number if "police_emergency" in lines else "999"
     if not any("🆘" in b.label for b in buttons) and emergency not in text:
         yield Diagnostic(where, "NO_EMERGENCY", f"{where_said} has neither the 🆘 button nor {emergency} in its text")
     if node_id != _start(program, "menu") and not [b for b in buttons if "🆘" not in b.label]:
         yield Diagnostic(where, "NO_WAY_ON", f"{where_said} offers no way on (Back, the menu, or options)")
     for word in rules.revealing(text):
-        yield Diagnostic(where, "PREVIEW_REVEALS", f"{where_said}: the first {PREVIEW_CHARS} characters say '{word}': {_glance(text)}")
+        message = f"{where_said}: the first {PREVIEW_CHARS} characters say '{word}': {_glance(text)}"
+        yield Diagnostic(where, "PREVIEW_REVEALS", message)
     if platform == "terminal":
         for word in rules.platform_words(text):
             yield Diagnostic(where, "PLATFORM_WORDS", f"{where_said}: the terminal chat has no '{word}'")
@@ -120,7 +123,8 @@ def _template_previews(program: Program, rules: ScreenRules) -> Iterator[Diagnos
         text = templates.render(template_id, {"slots": SAMPLE_SLOTS, **variables})
         for word in rules.revealing(text):
             where = templates.sources[template_id].source
-            yield Diagnostic(where, "PREVIEW_REVEALS", f"'{template_id}': the first {PREVIEW_CHARS} characters say '{word}': {_glance(text)}")
+            message = f"'{template_id}': the first {PREVIEW_CHARS} characters say '{word}': {_glance(text)}"
+            yield Diagnostic(where, "PREVIEW_REVEALS", message)
 
 
 def _canary(value: object) -> Any:
@@ -136,4 +140,3 @@ def _canary(value: object) -> Any:
 
 def _glance(text: str) -> str:
     return '"' + " ".join(text.split())[:PREVIEW_CHARS] + '"'
-

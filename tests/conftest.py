@@ -78,7 +78,9 @@ MINIMAL_TEMPLATES = {
     "t.menu": "Menu.",
     "t.go_help": "Help",
     "t.help": '{text: "Help text."' + NO_SOURCE,
-    "t.danger": "{text: \"Here is what to do now, one step at a time, when you are ready. Call {{ number('police_emergency') }}.\"" + NO_SOURCE,
+    "t.danger": '{text: "Here is what to do now, one step at a time, when you are ready. '
+    + "Call {{ number('police_emergency') }}.\""
+    + NO_SOURCE,
 }
 
 

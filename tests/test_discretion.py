@@ -54,9 +54,13 @@ def test_every_message_template_is_checked_or_is_a_label(program: Program) -> No
     walked = said | set(SYSTEM_TEMPLATES) | set(LOG_MESSAGES) | {"log.exported"}
     for template_id in program.content.templates.sources:
         base = template_id.split("@")[0]
-        assert base in walked or base in labels or NOT_MESSAGES.match(base) or base in LOG_TEMPLATES or base in {
-            "understand.national", "understand.complete"
-        }, f"{template_id} is never walked for its preview"
+        assert (
+            base in walked
+            or base in labels
+            or NOT_MESSAGES.match(base)
+            or base in LOG_TEMPLATES
+            or base in {"understand.national", "understand.complete"}
+        ), f"{template_id} is never walked for its preview"
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

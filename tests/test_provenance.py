@@ -23,7 +23,8 @@ def codes(flows_dir: Path, content_dir: Path, guidance: Path) -> list[str]:
 def guidance_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "guidance"
     folder.mkdir()
-    (folder / "004_abc.txt").write_text("You can contact the  National Stalking Helpline — it’s free.", encoding="utf-8")
+    text = "You can contact the  National Stalking Helpline \u2014 it\u2019s free."  # a dash and a curly quote
+    (folder / "004_abc.txt").write_text(text, encoding="utf-8")
     return folder
 
 
@@ -46,15 +47,17 @@ def test_a_quote_matches_with_whitespace_case_quotes_and_dashes_folded(
 
 def test_every_quote_not_in_its_file_is_reported_at_once(make_project: ProjectMaker, tmp_path: Path) -> None:
     wrong = "[{file: '004', quote: 'wherever you live'}, {file: '003', quote: 'free'}]"
-    flows_dir, content_dir = make_project(templates={"t.help": "{text: 'Help.', source: %s}" % wrong})
+    flows_dir, content_dir = make_project(templates={"t.help": "{text: 'Help.', source: " + wrong + "}"})
     found = codes(flows_dir, content_dir, guidance_dir(tmp_path))
     assert [p.split(": ")[1].split()[0] for p in found] == ["SOURCE_NOT_FOUND", "SOURCE_UNKNOWN_FILE"], found
 
 
 def test_source_none_needs_a_why(make_project: ProjectMaker, tmp_path: Path) -> None:
     flows_dir, content_dir = make_project(templates={"t.help": "{text: 'Help.', source: none}"})
-    assert any("SOURCE_MISSING 't.help' says 'source: none' without 'why:'" in p for p in codes(
-        flows_dir, content_dir, guidance_dir(tmp_path)))
+    assert any(
+        "SOURCE_MISSING 't.help' says 'source: none' without 'why:'" in p
+        for p in codes(flows_dir, content_dir, guidance_dir(tmp_path))
+    )
 
 
 def test_quotes_are_not_checked_without_the_guidance(make_project: ProjectMaker, tmp_path: Path) -> None:

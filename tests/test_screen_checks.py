@@ -14,7 +14,7 @@ def found(make_project: ProjectMaker, **templates: str) -> list[str]:
 
 
 def source_none(text: str) -> str:
-    return '{text: "%s", source: none, why: a test}' % text
+    return '{text: "' + text + '", source: none, why: a test}'
 
 
 def test_a_screen_over_700_characters_with_its_cards_fails_and_over_600_warns(make_project: ProjectMaker) -> None:
@@ -42,10 +42,7 @@ def test_a_revealing_preview_is_reported_per_platform(make_project: ProjectMaker
 
 
 def test_the_terminal_has_its_own_words(make_project: ProjectMaker) -> None:
-    telegram_only = '{text: "%s Tap a button.", terminal: "%s Type a number.", source: none, why: a test}' % (
-        NEUTRAL,
-        NEUTRAL,
-    )
+    telegram_only = f'{{text: "{NEUTRAL} Tap a button.", terminal: "{NEUTRAL} Type a number.", source: none, why: t}}'
     assert not any("PLATFORM_WORDS" in p for p in found(make_project, **{"t.help": telegram_only}))
     problems = found(make_project, **{"t.help": source_none(NEUTRAL + " Tap a button.")})
     assert any("PLATFORM_WORDS on terminal, 'help.about': the terminal chat has no 'button'" in p for p in problems)
