@@ -11,7 +11,7 @@ from bot.outputs import HelplineCard, LogView, Message, Output
 from bot.plain_text import buttons_of
 from bot.program import Program
 from bot.provenance import Provenance
-from bot.screen_checks import SAMPLE_SLOTS
+from bot.screen_checks import slot_variants
 
 # The order of the diagrams in docs/flows/ as the README introduces them; flows not named come after, by name.
 FLOW_ORDER = (
@@ -31,7 +31,6 @@ FLOW_ORDER = (
     "log",
     "forget",
 )
-WHO = ("family", "unknown", "partner", "known", "stranger")  # each answer to "Who is doing this?" (rarer first)
 
 
 @dataclass(frozen=True)
@@ -84,11 +83,8 @@ def build_book(program: Program) -> list[Section]:
 
 
 def _screens(telegram: Program, terminal: Program, node_id: str) -> list[Screen]:
-    say = telegram.flows.nodes[node_id].say or ""
-    text = telegram.content.templates.sources[say].text
-    variants = [("", dict(SAMPLE_SLOTS))]
-    if "slots.who" in text:
-        variants = [(f"who: {who}", {**SAMPLE_SLOTS, "who": who}) for who in WHO]
+    samples = slot_variants(telegram, telegram.flows.nodes[node_id].say or "")
+    variants = [(f"who: {s['who']}" if len(samples) > 1 else "", s) for s in samples]
     screens: list[Screen] = []
     for label, slots in variants:
         outputs = engine.screen(telegram, node_id, slots, came_from="menu.main")

@@ -29,6 +29,7 @@ NOT_MESSAGES = re.compile(
     r"^(command\.|system\.button_|understand\.(go_on_to|national|complete)$|log\.(item_button|option_|column_|kind_|"
     r"pdf_|manifest_header|added|noted|sent|not_stated))"
 )
+WHO = ("family", "unknown", "partner", "known", "stranger")  # each answer to "Who is doing this?" (rarer first)
 LOG_MESSAGES = ("log.list", "log.list_empty", "log.note", "log.note_gone", "log.pattern", "log.pack")
 
 
@@ -75,9 +76,17 @@ def check_screens(program: Program) -> Iterator[Diagnostic]:
         for node in shown.flows.nodes.values():
             if node.say is None:
                 continue
-            outputs = engine.screen(shown, node.id, SAMPLE_SLOTS, came_from=_start(shown, "menu"))
-            yield from _screen_problems(shown, rules, platform, node.where("say"), node.id, outputs)
+            for slots in slot_variants(shown, node.say):
+                outputs = engine.screen(shown, node.id, slots, came_from=_start(shown, "menu"))
+                yield from _screen_problems(shown, rules, platform, node.where("say"), node.id, outputs)
     yield from _template_previews(program, rules)
+
+
+def slot_variants(program: Program, template_id: str) -> list[dict[str, str]]:
+    """Return sample answers for a screen: one for each answer to "who" when its words depend on it."""
+    if "slots.who" not in program.content.templates.sources[template_id].text:
+        return [dict(SAMPLE_SLOTS)]
+    return [{**SAMPLE_SLOTS, "who": who} for who in WHO]
 
 
 def _start(program: Program, flow: str) -> str:
