@@ -22,4 +22,4 @@ USER bot
 VOLUME ["/data", "/keys"]
 # Healthy only while polling succeeds (or the webhook server answers): see docs/deploy.md.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["python", "-m", "bot", "health"]
-CMD ["python", "-m", "bot"]
+CMD ["python", "-m", "bot", "telegram"]

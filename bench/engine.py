@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 import time
 
-from bot.engine import step
-from bot.events import Command, Event, Text
-from bot.outputs import Buttons
-from bot.program import Program, load_program
+from bot.engine.events import Command, Event, Text
+from bot.engine.outputs import Buttons
+from bot.engine.program import Program
+from bot.engine.state import ConversationState
+from bot.engine.step import step
+from bot.flows.program import load_program
 from bot.settings import PROJECT_ROOT
-from bot.state import ConversationState
 
 TURNS = 20_000
 RENDERS = 20_000

@@ -9,13 +9,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.crypto import Vault, load_master_key
-from bot.note_effects import export
-from bot.note_store import NoteStore
-from bot.notebook import Notebook
-from bot.program import load_program
+from bot.flows.program import load_program
+from bot.log.effects import export
+from bot.log.notebook import Notebook
 from bot.settings import PROJECT_ROOT
-from bot.store import Store
+from bot.store.crypto import Vault, load_master_key
+from bot.store.notes import NoteStore
+from bot.store.sqlite import Store
 
 INCIDENTS = 1000
 RUNS = 5

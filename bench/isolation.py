@@ -19,8 +19,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.events import Choose, Command
-from bot.outputs import Buttons, Document
+from bot.engine.events import Choose, Command
+from bot.engine.outputs import Buttons, Document
 from bot.service import ChatService
 from bot.settings import Settings
 

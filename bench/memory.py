@@ -7,7 +7,7 @@ import gc
 import tempfile
 from pathlib import Path
 
-from bot.events import Choose, Command
+from bot.engine.events import Choose, Command
 from bot.service import ChatService
 from bot.settings import Settings
 

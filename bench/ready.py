@@ -6,9 +6,9 @@ import asyncio
 import sys
 
 from bench.memory import rss_mb
+from bot.platforms.telegram.app import TelegramBot
 from bot.service import ChatService
 from bot.settings import Settings
-from bot.tg.app import TelegramBot
 
 
 async def main() -> None:

@@ -12,12 +12,12 @@ import asyncio
 import os
 from pathlib import Path
 
-from bot.flood import FloodGuard
+from bot.flows.program import load_program
 from bot.logs import setup_logging
-from bot.program import load_program
+from bot.platforms.flood import FloodGuard
+from bot.platforms.telegram.app import TelegramBot
+from bot.platforms.telegram.runner import serve
 from bot.settings import Settings
-from bot.tg.app import TelegramBot
-from bot.tg.runner import serve
 
 UNLIMITED = 1e9
 

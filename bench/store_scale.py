@@ -10,11 +10,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.events import Choose, Command
+from bot.engine.events import Choose, Command
+from bot.engine.state import ConversationState
 from bot.service import ChatService
 from bot.settings import Settings
-from bot.state import ConversationState
-from bot.store import DATABASE_FILE
+from bot.store.sqlite import DATABASE_FILE
 
 PEOPLE = 100_000
 NOTES = 1_000_000

@@ -10,10 +10,11 @@ import time
 from collections import Counter
 from dataclasses import replace
 
-from bot.diagnostics import Diagnostic
-from bot.lexicon import Example, Lexicon, load_examples, load_lexicon
+from bot.engine.diagnostics import Diagnostic
+from bot.engine.lexicon import Example, Lexicon
+from bot.engine.understanding import Understanding
+from bot.flows.lexicon_files import load_examples, load_lexicon
 from bot.settings import PROJECT_ROOT
-from bot.understanding import Understanding
 
 CONTENT = PROJECT_ROOT / "content" / "understanding"
 

@@ -1,4 +1,4 @@
-"""Command line: run the bot, check the flows, draw them, explain a message, check health, rotate keys."""
+"""Command line: chat in the terminal or on Telegram, check, draw or explain the flows, check health, rotate keys."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 
 from bot import health
-from bot.diagnostics import InvalidFlows
+from bot.engine.diagnostics import InvalidFlows
+from bot.engine.program import Program
 from bot.fatal import Exit, classify
-from bot.graph import write_diagrams
-from bot.keys import rotate
+from bot.flows.graph import write_diagrams
+from bot.flows.program import check, load_program
 from bot.logs import redact, setup_logging
-from bot.program import Program, check, load_program
+from bot.platforms import declared
+from bot.platforms.terminal.chat import run_terminal
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
-from bot.store import Store
-from bot.terminal import run_terminal
+from bot.store.keys import rotate
+from bot.store.sqlite import Store
 
 log = logging.getLogger("bot")
 
@@ -31,9 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "command",
         nargs="?",
-        default="run",
-        choices=["run", "check", "graph", "review", "explain", "keys", "health"],
-        help="run the bot (the default), check the flows and content, draw the flows into docs/flows/, "
+        default="terminal",
+        choices=[*PLATFORMS, "check", "graph", "review", "explain", "keys", "health"],
+        help="chat in the terminal (the default), run the bot on Telegram (needs TELEGRAM_BOT_TOKEN), "
+        "check the flows and content, draw the flows into docs/flows/, "
         "write the review book (every screen with its sources) as HTML and PDF: review [FOLDER], "
         'explain how a typed message is understood: explain "TEXT", '
         "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
@@ -66,12 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.words != ["rotate"]:
             parser.error("keys needs an action: python -m bot keys rotate")
         return keys_command(settings)
-    return run_command(settings)
+    return run_command(settings, args.command)
 
 
 def check_command(settings: Settings) -> int:
     """Print every problem in the flows and content; exit 1 when there is any."""
-    program, problems = check(settings.flows_dir, settings.content_dir)
+    program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
     for problem in problems:
         print(problem)
     errors = [p for p in problems if not p.warning]
@@ -88,7 +91,7 @@ def check_command(settings: Settings) -> int:
 
 def graph_command(settings: Settings) -> int:
     """Write a Mermaid diagram of each flow into docs/flows/."""
-    program, problems = check(settings.flows_dir, settings.content_dir)
+    program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
     if any(not p.warning for p in problems):
         return check_command(settings)
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
@@ -98,10 +101,10 @@ def graph_command(settings: Settings) -> int:
 
 def review_command(settings: Settings, words: Sequence[str]) -> int:
     """Write the review book for safeguarding staff: one HTML file and a PDF."""
-    program, problems = check(settings.flows_dir, settings.content_dir)
+    program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
     if any(not p.warning for p in problems):
         return check_command(settings)
-    from bot.review import write_book  # fpdf2 and the book's writers, only for this command
+    from bot.review.book import write_book  # fpdf2 and the book's writers, only for this command
 
     for path in write_book(program, Path(words[0]) if words else PROJECT_ROOT / "build" / "review"):
         print(path)
@@ -127,7 +130,7 @@ def keys_command(settings: Settings) -> int:
 
 def explain_command(settings: Settings, text: str) -> int:
     """Print how a typed message is understood: the decision, then what matched and where it is written."""
-    program, problems = check(settings.flows_dir, settings.content_dir)
+    program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
     if any(not p.warning for p in problems):
         return check_command(settings)
     reading = program.understanding.read(text)
@@ -145,13 +148,14 @@ def explain_command(settings: Settings, text: str) -> int:
     return 0
 
 
-def run_command(settings: Settings) -> int:
-    """Start the bot (Telegram with a token, else the terminal); refuse to start on invalid flows, saying why."""
+def run_command(settings: Settings, platform: str) -> int:
+    """Start the bot on one platform; refuse to start without what it needs, or on invalid flows, saying why."""
+    if platform == "telegram" and not settings.telegram_token:
+        print("error: configuration: TELEGRAM_BOT_TOKEN is not set (python -m bot telegram needs it)", file=sys.stderr)
+        return Exit.CONFIG
     try:
-        program = load_program(settings.flows_dir, settings.content_dir)
-        if settings.telegram_token:
-            return asyncio.run(_run_telegram(settings, program))
-        return asyncio.run(_run_terminal(settings, program))
+        program = load_program(settings.flows_dir, settings.content_dir, declared())
+        return asyncio.run(PLATFORMS[platform](settings, program))
     except InvalidFlows as error:
         print("The bot will not start: the flows have problems.", file=sys.stderr)
         for problem in error.diagnostics:
@@ -187,14 +191,19 @@ async def _run_terminal(settings: Settings, program: Program) -> int:
 
 
 async def _run_telegram(settings: Settings, program: Program) -> int:
-    from bot.tg.app import TelegramBot  # only load python-telegram-bot when it is used
-    from bot.tg.runner import serve
+    from bot.platforms.telegram.app import TelegramBot  # only load python-telegram-bot when it is used
+    from bot.platforms.telegram.runner import serve
 
     mode = "webhook" if settings.webhook_url else "long polling"
     log.info("starting on Telegram (%s)", mode)
     await serve(TelegramBot(settings, program).build(), settings)
     return 0
 
+
+PLATFORMS: dict[str, Callable[[Settings, Program], Coroutine[None, None, int]]] = {
+    "terminal": _run_terminal,
+    "telegram": _run_telegram,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -46,8 +46,11 @@ def classify(error: BaseException) -> Fatal:
     """Turn an error no layer expected into a Fatal with a reason that names no secret and no data."""
     if isinstance(error, Fatal):
         return error
-    if isinstance(error, sqlite3.DatabaseError):
-        return Fatal(Exit.DATABASE, f"the database cannot be used ({_first_line(error)}); restore bot.db from backup")
+    database = error if isinstance(error, sqlite3.DatabaseError) else error.__cause__  # a StorageError's cause
+    if isinstance(database, sqlite3.DatabaseError):
+        return Fatal(
+            Exit.DATABASE, f"the database cannot be used ({_first_line(database)}); restore bot.db from backup"
+        )
     if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
         return Fatal(Exit.PORT, f"the address is already in use ({error.strerror})")
     if isinstance(error, OSError) and error.filename is not None:

@@ -4,32 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from weakref import WeakValueDictionary
 
-from bot import engine, log_views
-from bot.callback_data import STALE
-from bot.crypto import RowSealer, Vault
-from bot.engine import NEW_NOTE, NOTE_SLOT
-from bot.events import NEWER, OLDER, Choose, Edited, Event, Pick
-from bot.evidence import EvidenceUnavailable
-from bot.export_worker import Exporter, ExportFailed
-from bot.identity import Pseudonymiser
-from bot.keys import STATE_PURPOSE, open_keys
-from bot.note_effects import EffectRun, Fetch, apply_effects, note_id_for
-from bot.note_store import NoteStore
-from bot.notebook import Note, Notebook
-from bot.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
-from bot.program import Program, load_program
+from bot.engine import step as engine
+from bot.engine.events import NEWER, OLDER, STALE, Choose, Edited, Event, Pick
+from bot.engine.files import EvidenceUnavailable
+from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
+from bot.engine.program import Program
+from bot.engine.screen import NOTE_SLOT
+from bot.engine.state import ConversationState
+from bot.engine.step import NEW_NOTE
+from bot.engine.templates import TemplateLibrary
+from bot.flows.program import load_program
+from bot.flows.template_files import PLATFORMS
+from bot.log import views as log_views
+from bot.log.effects import EffectRun, Fetch, apply_effects, note_id_for
+from bot.log.export_worker import Exporter, ExportFailed
+from bot.log.notebook import Note, Notebook
 from bot.settings import Settings
-from bot.state import ConversationState
-from bot.store import Store
-from bot.templates import PLATFORMS
+from bot.store.crypto import RowSealer, Vault
+from bot.store.identity import Pseudonymiser
+from bot.store.keys import STATE_PURPOSE, open_keys
+from bot.store.notes import NoteStore
+from bot.store.sqlite import StorageError, Store
 
 log = logging.getLogger(__name__)
 PREVIEW_CHARS = 200  # of a note's text, handed to the engine to quote (it shortens it further)
@@ -72,6 +75,28 @@ class ChatService:
         """Close the store."""
         await self.store.close()
 
+    @property
+    def templates(self) -> TemplateLibrary:
+        """Return the templates, for what an adapter says of its own (a platform's templates)."""
+        return self.program.content.templates
+
+    @property
+    def data_dir(self) -> Path:
+        """Return the folder the bot's data is kept in (the terminal writes exports into a folder in it)."""
+        return self.store.path.parent
+
+    def pseudonym(self, platform: str, user_id: str | int) -> str:
+        """Return the pseudonymous key for a person (what a platform may keep in memory, never their id)."""
+        return self.pseudonymiser.key(platform, user_id)
+
+    async def seen(self, update_ref: str) -> bool:
+        """Tell whether an update was handled before: a redelivery neither counts nor gets a reply."""
+        return await self.store.was_handled(update_ref)
+
+    async def forget_old_updates(self) -> int:
+        """Forget updates handled long ago (no platform redelivers them); return how many."""
+        return await self.store.forget_old_updates()
+
     async def has_state(self, platform: str, user_id: str | int) -> bool:
         """Tell whether this person has talked to the bot before."""
         return await self.store.load_state(self.pseudonymiser.key(platform, user_id)) is not None
@@ -109,7 +134,7 @@ class ChatService:
             except ExportFailed as problem:
                 log.error("an export could not be made: %s", problem)
                 return engine.failed(program, state, "system.export_failed")[1]
-            except (sqlite3.Error, OSError) as error:
+            except (StorageError, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
                 return engine.failed(program, state, "system.not_saved")[1]
@@ -200,7 +225,7 @@ class ChatService:
         """
         try:
             await self.store.track_messages(self.pseudonymiser.key(platform, user_id), messages)
-        except (sqlite3.Error, OSError) as error:
+        except (StorageError, OSError) as error:
             log.warning("could not keep message ids for clearing: %s", type(error).__name__)
 
     async def remembered_messages(self, platform: str, user_id: str | int) -> list[tuple[int, datetime]]:

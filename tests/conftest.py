@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.program import Program, load_program
+from bot.engine.program import Program
+from bot.flows.program import load_program
+from bot.platforms.telegram.app import TelegramBot
+from bot.platforms.telegram.runner import start, stop
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
-from bot.tg.app import TelegramBot
-from bot.tg.runner import start, stop
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import Running, make_settings
 
@@ -129,7 +130,7 @@ def make_project(tmp_path: Path) -> ProjectMaker:
                 (flows_dir / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         shutil.copy(CONTENT / "helplines.yaml", content_dir / "helplines.yaml")
         shutil.copy(CONTENT / "screens.yaml", content_dir / "screens.yaml")
-        for shared in ("system.yaml", "telegram.yaml", "understand.yaml"):
+        for shared in ("system.yaml", "telegram.yaml", "terminal.yaml", "understand.yaml"):
             shutil.copy(CONTENT / "templates" / shared, content_dir / "templates" / shared)
         merged = {**MINIMAL_TEMPLATES, **(templates or {})}
         body = "".join(f"{key}: {value}\n" for key, value in merged.items())

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.flood import FloodGuard
-from bot.program import Program
+from bot.engine.program import Program
+from bot.platforms.flood import FloodGuard
+from bot.platforms.telegram.app import TelegramBot
+from bot.platforms.telegram.runner import start, stop
 from bot.settings import Settings
-from bot.tg.app import TelegramBot
-from bot.tg.runner import start, stop
 from tests.fake_telegram import FakeTelegram
 
 ALICE = 7770001234

@@ -12,7 +12,7 @@ from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
-from bot.tg.aiohttp_request import AiohttpRequest
+from bot.platforms.telegram.aiohttp_request import AiohttpRequest
 
 TOKEN = "123456:SECRET-token"
 

@@ -9,7 +9,7 @@ import pytest
 from bench import end_to_end, engine, memory, startup, store_scale
 from bench.export import measure
 from bench.people import JOURNEYS, ROUTING
-from bot.program import Program
+from bot.engine.program import Program
 
 
 async def test_the_export_benchmark_runs() -> None:

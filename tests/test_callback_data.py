@@ -1,6 +1,6 @@
-from bot.callback_data import STALE, CallbackCodec
-from bot.events import NEWER, OLDER, Choose, Command, Pick
-from bot.program import Program
+from bot.engine.events import NEWER, OLDER, STALE, Choose, Command, Pick
+from bot.engine.program import Program
+from bot.platforms.callback_data import CallbackCodec
 
 
 def test_button_events_round_trip_within_64_bytes(program: Program) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.classifier import Classifier, features
-from bot.words import words
+from bot.engine.classifier import Classifier, features
+from bot.engine.words import words
 
 EXAMPLES = [
     ("how do i report him to the police", ("report", "safe")),

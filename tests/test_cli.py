@@ -80,3 +80,29 @@ def test_explain_prints_the_decision_and_what_matched() -> None:
     assert any("danger.yaml:" in line for line in lines[1:])
     result = run_bot("explain", "can i report without giving my name")
     assert result.stdout.splitlines()[0] == "intent anonymous -> reporting.anonymous"
+
+
+def test_telegram_without_a_token_exits_with_one_line(tmp_path: Path) -> None:
+    result = run_bot("telegram", env={"BOT_DATA_DIR": str(tmp_path / "data")})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: configuration: TELEGRAM_BOT_TOKEN is not set (python -m bot telegram needs it)"
+    ]
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_terminal_is_the_default_even_with_a_token(tmp_path: Path) -> None:
+    env = {
+        "BOT_DATA_DIR": str(tmp_path / "data"),
+        "TELEGRAM_BOT_TOKEN": "123:not-used",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+    }
+    result = run_bot(env=env, stdin="")
+    assert result.returncode == 0, result.stderr
+    assert "1." in result.stdout  # the welcome screen's numbered choices
+
+
+def test_an_unknown_platform_is_refused() -> None:
+    result = run_bot("whatsapp")
+    assert result.returncode == 2
+    assert "invalid choice: 'whatsapp'" in result.stderr

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import MASTER_KEY_FILE, DecryptionError, Vault, load_master_key, seal, unseal
 from bot.fatal import KeyProblem
+from bot.store.crypto import MASTER_KEY_FILE, DecryptionError, Vault, load_master_key, seal, unseal
 
 
 def test_sealed_values_open_only_where_they_belong() -> None:

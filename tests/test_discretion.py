@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot import engine
-from bot.content import SYSTEM_TEMPLATES
-from bot.events import Choose, Command, Pick, Text
-from bot.log_views import LOG_TEMPLATES
-from bot.outputs import Buttons, Output
-from bot.plain_text import body_text
-from bot.program import Program
-from bot.screen_checks import LOG_MESSAGES, NOT_MESSAGES, SAMPLE_SLOTS, ScreenRules, load_rules
+from bot.engine.events import Choose, Command, Pick, Text
+from bot.engine.outputs import Buttons, Output
+from bot.engine.program import Program
+from bot.engine.step import screen
+from bot.flows.content import LOG_TEMPLATES, SYSTEM_TEMPLATES
+from bot.flows.screen_checks import LOG_MESSAGES, NOT_MESSAGES, SAMPLE_SLOTS, ScreenRules, load_rules
+from bot.flows.template_files import PLATFORMS
+from bot.platforms import declared
+from bot.platforms.plain_text import body_text
 from bot.service import ChatService
-from bot.templates import PLATFORMS
 from tests.conftest import CONTENT
 
 CANARY = "Zebracake"  # the person's own words: a note's text, its answers, its corrections
@@ -51,7 +51,8 @@ def test_the_rules_catch_what_they_should(rules: ScreenRules) -> None:
 def test_every_message_template_is_checked_or_is_a_label(program: Program) -> None:
     labels = {o.label for n in program.flows.nodes.values() for o in n.options}
     said = {n.say for n in program.flows.nodes.values() if n.say}
-    walked = said | set(SYSTEM_TEMPLATES) | set(LOG_MESSAGES) | {"log.exported"}
+    own = {k for platform in declared() for k in platform.templates}  # each platform's own messages
+    walked = said | set(SYSTEM_TEMPLATES) | set(LOG_MESSAGES) | own | {"log.exported"}
     for template_id in program.content.templates.sources:
         base = template_id.split("@")[0]
         assert (
@@ -69,9 +70,10 @@ def test_every_screen_and_message_is_discreet(program: Program, rules: ScreenRul
     slots = {**SAMPLE_SLOTS, "note_preview": f"{CANARY} outside"}
     for node in shown.flows.nodes.values():
         if node.say is not None:
-            assert_discreet(rules, body_text(engine.screen(shown, node.id, slots, "menu.main")), node.id)
+            assert_discreet(rules, body_text(screen(shown, node.id, slots, "menu.main")), node.id)
     templates = shown.content.templates
-    for template_id, variables in SYSTEM_TEMPLATES.items():
+    own = {k: v for p in declared() if p.name == platform for k, v in p.templates.items()}
+    for template_id, variables in {**SYSTEM_TEMPLATES, **own}.items():
         if not NOT_MESSAGES.match(template_id):
             assert_discreet(rules, templates.render(template_id, {"slots": slots, **variables}), template_id)
 

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from bot.program import check
+from bot.flows.program import check
 from bot.settings import PROJECT_ROOT
 from tests.conftest import ProjectMaker
 

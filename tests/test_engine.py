@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.engine import step
-from bot.events import Attachment, Choose, Command, Event, Resume, Text
-from bot.evidence import MAX_BYTES
-from bot.outputs import AskText, Buttons, Effect, HelplineCard, Message, Output
-from bot.program import Program, check, load_program
-from bot.state import ConversationState
+from bot.engine.events import Attachment, Choose, Command, Event, Resume, Text
+from bot.engine.files import MAX_BYTES
+from bot.engine.outputs import AskText, Buttons, Effect, HelplineCard, Message, Output
+from bot.engine.program import Program
+from bot.engine.state import ConversationState
+from bot.engine.step import step
+from bot.flows.program import check, load_program
 from tests.conftest import ProjectMaker
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import step
-from bot.events import NEWER, OLDER, Attachment, Choose, Command, Event, Pick, Resume, Text, parse_text
-from bot.evidence import MAX_BYTES
-from bot.outputs import Buttons
-from bot.program import Program
-from bot.state import ConversationState
+from bot.engine.events import NEWER, OLDER, Attachment, Choose, Command, Event, Pick, Resume, Text, parse_text
+from bot.engine.files import MAX_BYTES
+from bot.engine.outputs import Buttons
+from bot.engine.program import Program
+from bot.engine.state import ConversationState
+from bot.engine.step import step
 from tests.conftest import CONTENT, FLOWS
 
 PROGRAM: Program | None = None
@@ -19,7 +19,7 @@ PROGRAM: Program | None = None
 def program() -> Program:
     global PROGRAM
     if PROGRAM is None:
-        from bot.program import load_program
+        from bot.flows.program import load_program
 
         PROGRAM = load_program(FLOWS, CONTENT)
     return PROGRAM

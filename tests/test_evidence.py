@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from bot.evidence import OPAQUE, identify, is_picture
-from bot.pictures import MAX_SIDE, thumbnail
+from bot.log.evidence import OPAQUE, identify, is_picture
+from bot.log.pictures import MAX_SIDE, thumbnail
 
 
 def picture(kind: str, size: tuple[int, int] = (64, 48)) -> bytes:

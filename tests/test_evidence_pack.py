@@ -10,8 +10,8 @@ import zipfile
 
 from pypdf import PdfReader
 
-from bot.events import Command
-from bot.outputs import Buttons, Document, Message
+from bot.engine.events import Command
+from bot.engine.outputs import Buttons, Document, Message
 from bot.service import ChatService
 
 TELEGRAM_LIMIT = 50 * 1000 * 1000

@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from bot.events import Command
-from bot.export_worker import Exporter
-from bot.outputs import Buttons, Document, Message
+from bot.engine.events import Command
+from bot.engine.outputs import Buttons, Document, Message
+from bot.log.export_worker import Exporter
 from bot.service import ChatService
 from tests.telegram_harness import ALICE, BOB, Running, press, say
 

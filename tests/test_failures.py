@@ -16,7 +16,7 @@ import pytest
 
 from bot.fatal import Exit
 from bot.settings import PROJECT_ROOT
-from bot.store import DATABASE_FILE
+from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import ALICE
 
@@ -36,7 +36,7 @@ def bot_env(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=PROJECT_ROOT, env=env,
+        sys.executable, "-m", "bot", "telegram", cwd=PROJECT_ROOT, env=env,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
 

@@ -1,4 +1,4 @@
-from bot.flood import FloodGuard, Verdict
+from bot.platforms.flood import FloodGuard, Verdict
 
 
 class Clock:

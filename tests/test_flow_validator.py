@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.program import check
+from bot.engine.platform import Capabilities
+from bot.flows.program import check
+from bot.platforms import declared
 from tests.conftest import ProjectMaker
 
 
@@ -383,3 +385,22 @@ def test_a_view_needs_the_log_templates(make_project: ProjectMaker) -> None:
     found = problems(flows_dir, content_dir)
     assert located(found, flows_dir / "log.yaml", 6, "UNKNOWN_TEMPLATE")
     assert any("needs template 'log.list'" in p for p in found) and any("'log.pdf_title'" in p for p in found)
+
+
+def test_screens_and_templates_are_checked_against_each_platform(make_project: ProjectMaker) -> None:
+    small = Capabilities(
+        "small", "buttons", max_buttons=1, max_label_chars=3, clears_chat=False, templates={"small.bye": {}}
+    )
+    flows_dir, content_dir = make_project()
+    _, found = check(flows_dir, content_dir, platforms=[small])
+    codes = {(p.code, p.message) for p in found}
+    assert ("UNKNOWN_TEMPLATE", "platform 'small' needs template 'small.bye'") in codes
+    assert any(code == "TOO_MANY_BUTTONS" and "small shows at most 1" in message for code, message in codes), codes
+    assert any(code == "TOO_LONG" and "keep it under 3" in message for code, message in codes), codes
+    assert check(flows_dir, content_dir)[1] == []
+
+
+def test_shipped_flows_suit_every_declared_platform() -> None:
+    from tests.conftest import CONTENT, FLOWS
+
+    assert [str(p) for p in check(FLOWS, CONTENT, platforms=declared())[1]] == []

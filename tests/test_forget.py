@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.platforms.terminal.chat import EXPORTS_DIR
 from bot.service import ChatService
-from bot.terminal import EXPORTS_DIR
 from tests.telegram_harness import ALICE, Running, press, say
 from tests.transcript import replay
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.graph import diagrams, write_diagrams
-from bot.program import Program
+from bot.engine.program import Program
+from bot.flows.graph import diagrams, write_diagrams
 from bot.settings import PROJECT_ROOT
 
 DIAGRAMS = PROJECT_ROOT / "docs" / "flows"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.program import Program
+from bot.engine.program import Program
 from bot.settings import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "guidance-coverage.md"

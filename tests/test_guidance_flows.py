@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.engine import step
-from bot.events import Choose, Command, Resume
-from bot.outputs import Buttons, HelplineCard, Message, Output
-from bot.plain_text import body_text
-from bot.program import Program
+from bot.engine.events import Choose, Command, Resume
+from bot.engine.outputs import Buttons, HelplineCard, Message, Output
+from bot.engine.program import Program
+from bot.engine.state import ConversationState
+from bot.engine.step import step
+from bot.platforms.plain_text import body_text
 from bot.settings import PROJECT_ROOT
-from bot.state import ConversationState
 
 GUIDANCE = PROJECT_ROOT.parent / "shared" / "guidance"
 # The same shape of number as ../shared/tools/check_numbers.py, plus the short police numbers.

@@ -10,8 +10,8 @@ import time
 
 from bot.fatal import Exit
 from bot.health import HEARTBEAT_FILE
+from bot.platforms.telegram.runner import stop
 from bot.settings import PROJECT_ROOT
-from bot.tg.runner import stop
 from tests.telegram_harness import Running
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.fatal import KeyProblem
-from bot.identity import SECRET_FILE, Pseudonymiser, load_or_create_secret
+from bot.store.identity import SECRET_FILE, Pseudonymiser, load_or_create_secret
 
 
 def test_secret_is_created_once_with_mode_0600(tmp_path: Path) -> None:

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import MASTER_KEY_FILE
+from bot.engine.state import ConversationState
 from bot.fatal import Exit, KeyProblem
-from bot.identity import SECRET_FILE
-from bot.keys import PENDING
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
-from bot.state import ConversationState
-from bot.store import DATABASE_FILE
+from bot.store.crypto import MASTER_KEY_FILE
+from bot.store.identity import SECRET_FILE
+from bot.store.keys import PENDING
+from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.test_failures import assert_one_clean_line, bot_env, run_bot
 

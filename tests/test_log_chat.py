@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from bot.events import NEWER, OLDER, Choose, Command, Pick, Text
-from bot.note_effects import export
-from bot.outputs import Buttons, Message, Output
+from bot.engine.events import NEWER, OLDER, Choose, Command, Pick, Text
+from bot.engine.outputs import Buttons, Message, Output
+from bot.log.effects import export
 from bot.service import ChatService
-from bot.store import DATABASE_FILE
+from bot.store.sqlite import DATABASE_FILE
 
 
 def texts(outputs: object) -> str:

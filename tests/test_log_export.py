@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.log_csv import export_csv
-from bot.log_pdf import export_pdf
-from bot.log_views import LogLabels
-from bot.notebook import Entry, Evidence, Note
-from bot.program import Program
+from bot.engine.program import Program
+from bot.log.csv_file import export_csv
+from bot.log.notebook import Entry, Evidence, Note
+from bot.log.pdf import export_pdf
+from bot.log.views import LogLabels
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

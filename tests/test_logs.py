@@ -55,7 +55,8 @@ def test_library_records_keep_their_template_and_lose_their_data() -> None:
         except ValueError:
             logging.getLogger("aiohttp.server").error("Error handling request %s", CANARY_TEXT, exc_info=True)
             logging.getLogger("telegram.ext.Updater").critical("Received data was %r", {"name": CANARY_NAME})
-        logging.getLogger("bot.tg.poller").warning("polling failed (%s) with 123:token-part", "NetworkError")
+        poller = logging.getLogger("bot.platforms.telegram.poller")
+        poller.warning("polling failed (%s) with 123:token-part", "NetworkError")
     finally:
         logging.getLogger().removeHandler(handler)
         for name, level in saved.items():

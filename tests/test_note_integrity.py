@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.events import Attachment, Choose, Command, Text
-from bot.outputs import Buttons, Message, Output
+from bot.engine.events import Attachment, Choose, Command, Text
+from bot.engine.outputs import Buttons, Message, Output
+from bot.platforms.telegram.app import PLATFORM
 from bot.service import ChatService
-from bot.tg.app import PLATFORM
 from tests.telegram_harness import ALICE, Running, say
 from tests.transcript import replay
 

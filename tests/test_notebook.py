@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.crypto import Vault, load_master_key
-from bot.note_store import NoteStore
-from bot.notebook import Notebook
-from bot.state import ConversationState
-from bot.store import DATABASE_FILE, Store
+from bot.engine.state import ConversationState
+from bot.log.notebook import Notebook
+from bot.store.crypto import Vault, load_master_key
+from bot.store.notes import NoteStore
+from bot.store.sqlite import DATABASE_FILE, Store
 
 CANARY = "canary-7f3a-purple-giraffe"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.notebook import Entry, Note
-from bot.pattern import incident_time, summarise
+from bot.log.notebook import Entry, Note
+from bot.log.pattern import incident_time, summarise
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phrases import MAX_GAP, PhraseError, PhraseIndex, compile_phrase
-from bot.words import words
+from bot.engine.phrases import MAX_GAP, PhraseError, PhraseIndex, compile_phrase
+from bot.engine.words import words
 
 
 def find(pattern: str, text: str) -> tuple[int, int] | None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.program import Program
 from bot.fatal import Exit, Fatal
-from bot.program import Program
-from bot.tg.app import TelegramBot
-from bot.tg.poller import AcknowledgingPoller
-from bot.tg.runner import POLLER, start, stop
+from bot.platforms.telegram.app import TelegramBot
+from bot.platforms.telegram.poller import AcknowledgingPoller
+from bot.platforms.telegram.runner import POLLER, start, stop
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import ALICE, Running, make_settings, say
 

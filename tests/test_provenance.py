@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content import load_content
-from bot.flow_loader import load_flows
-from bot.program import Program, check
-from bot.provenance import guidance_texts, normalise
-from bot.provenance_checks import GUIDANCE_DIR, check_sources, fact_templates
+from bot.engine.program import Program
+from bot.engine.provenance import normalise
+from bot.flows.content import load_content
+from bot.flows.loader import load_flows
+from bot.flows.program import check
+from bot.flows.provenance import guidance_texts
+from bot.flows.provenance_checks import GUIDANCE_DIR, check_sources, fact_templates
 from tests.conftest import ProjectMaker
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from bot.__main__ import main
-from bot.program import Program
-from bot.review import build_book, write_book
+from bot.engine.program import Program
+from bot.review.book import build_book, write_book
 
 
 def test_every_screen_of_every_flow_is_in_the_book_in_the_diagrams_order(program: Program) -> None:

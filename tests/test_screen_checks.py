@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.program import check, load_program
+from bot.engine.program import Program
+from bot.engine.step import screen
+from bot.flows.program import check, load_program
+from bot.flows.screen_checks import buttons_of, screen_text
+from bot.flows.template_files import PLATFORMS
+from bot.platforms import declared
+from bot.platforms.plain_text import body_text
+from bot.platforms.plain_text import buttons_of as plain_buttons
 from tests.conftest import ProjectMaker
 
 NEUTRAL = "Here is some information for you, to read when you are ready."
@@ -49,3 +56,13 @@ def test_the_terminal_has_its_own_words(make_project: ProjectMaker) -> None:
     program = load_program(*make_project(templates={"t.help": telegram_only}))
     assert program.for_platform("terminal").content.templates.render("t.help", {}).endswith("Type a number.")
     assert program.for_platform("telegram").content.templates.render("t.help", {}).endswith("Tap a button.")
+
+
+def test_screens_are_measured_as_the_platforms_write_them(program: Program) -> None:
+    outputs = screen(program, "routing.either_both", {"who": "family", "line": "both"}, "menu.main")
+    assert screen_text(outputs) == body_text(outputs)
+    assert buttons_of(outputs) == plain_buttons(outputs)
+
+
+def test_every_declared_platform_can_have_its_own_words() -> None:
+    assert {p.name for p in declared()} <= set(PLATFORMS)

@@ -1,4 +1,4 @@
-from bot.state import MAX_HISTORY, ConversationState
+from bot.engine.state import MAX_HISTORY, ConversationState
 
 
 def test_state_round_trips_through_json() -> None:

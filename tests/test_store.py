@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.state import ConversationState
-from bot.store import DATABASE_FILE, MIGRATIONS, Store
+from bot.engine.state import ConversationState
+from bot.store.sqlite import DATABASE_FILE, MIGRATIONS, StorageError, Store
 
 
 async def test_state_is_saved_and_survives_reopening(tmp_path: Path) -> None:
@@ -59,8 +59,9 @@ async def test_a_turn_that_cannot_be_saved_records_nothing(tmp_path: Path) -> No
     store = await Store.open(tmp_path)
     async with store.reading() as db:
         await db.execute("PRAGMA query_only=ON")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StorageError) as raised:
         await store.commit_turn("k", "telegram:9", ConversationState(turns=1))
+    assert isinstance(raised.value.__cause__, sqlite3.OperationalError)
     async with store.reading() as db:
         await db.execute("PRAGMA query_only=OFF")
     assert await store.load_state("k") is None

@@ -14,12 +14,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.engine.program import Program
 from bot.logs import QUIET_LIBRARIES, setup_logging
-from bot.program import Program
+from bot.platforms.telegram.app import PLATFORM, TelegramBot
+from bot.platforms.telegram.runner import start, stop
 from bot.settings import PROJECT_ROOT
-from bot.store import DATABASE_FILE
-from bot.tg.app import PLATFORM, TelegramBot
-from bot.tg.runner import start, stop
+from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import ALICE, BOB, Running, make_settings, press, say
 
@@ -180,7 +180,7 @@ async def test_media_edits_and_groups_get_a_reply_without_crashing(running: Runn
 
 
 async def test_flood_is_answered_politely_once(fake: FakeTelegram, program: Program, tmp_path: Path) -> None:
-    from bot.flood import FloodGuard
+    from bot.platforms.flood import FloodGuard
 
     settings = make_settings(tmp_path, fake)
     bot = TelegramBot(settings, program, flood=FloodGuard(capacity=3, per_second=0.001), retry_delay=0.01)
@@ -261,6 +261,7 @@ async def test_python_m_bot_runs_against_the_server_in_the_environment(fake: Fak
         sys.executable,
         "-m",
         "bot",
+        "telegram",
         cwd=PROJECT_ROOT,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,

@@ -11,9 +11,9 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.evidence import MAX_BYTES
-from bot.store import DATABASE_FILE
-from bot.tg.app import PLATFORM
+from bot.engine.files import MAX_BYTES
+from bot.platforms.telegram.app import PLATFORM
+from bot.store.sqlite import DATABASE_FILE
 from tests.telegram_harness import ALICE, Running, press, say
 
 PHOTO_CANARY = b"photo-canary-51c2"

@@ -1,8 +1,8 @@
-from bot.callback_data import CallbackCodec
-from bot.events import Command
-from bot.outputs import Button, Buttons, HelplineCard, Message
-from bot.program import Program
-from bot.tg.render import MAX_MESSAGE_CHARS, is_sensitive, keyboard, reply_texts, split_text
+from bot.engine.events import Command
+from bot.engine.outputs import Button, Buttons, HelplineCard, Message
+from bot.engine.program import Program
+from bot.platforms.callback_data import CallbackCodec
+from bot.platforms.telegram.render import MAX_MESSAGE_CHARS, is_sensitive, keyboard, reply_texts, split_text
 
 
 def test_long_text_is_split_at_line_breaks_under_the_limit() -> None:

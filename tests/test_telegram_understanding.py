@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.tg.app import PLATFORM
+from bot.platforms.telegram.app import PLATFORM
 from tests.telegram_harness import ALICE, Running, press, say
 
 

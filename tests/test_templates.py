@@ -7,9 +7,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from bot.flow_model import Source
-from bot.program import Program
-from bot.templates import FORMATS, TemplateLibrary, TemplateSource
+from bot.engine.model import Source
+from bot.engine.program import Program
+from bot.engine.templates import FORMATS, TemplateLibrary, TemplateSource
 
 
 def library(**texts: str) -> TemplateLibrary:

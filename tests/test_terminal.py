@@ -10,11 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from bot.events import Choose, Command, Text
-from bot.outputs import AskText, Button, Buttons, HelplineCard, Message
+from bot.engine.events import Choose, Command, Text
+from bot.engine.outputs import AskText, Button, Buttons, HelplineCard, Message
+from bot.platforms.terminal.chat import event_for, render_reply
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT
-from bot.terminal import event_for, render_reply
 from tests.transcript import replay
 
 BUTTONS = (Button("Followed on foot", Choose("danger.now", 1)), Button("Main menu", Command("menu")))

@@ -12,12 +12,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.engine.program import Program
 from bot.fatal import Exit
 from bot.logs import OsErrorLimiter
-from bot.program import Program
-from bot.tg.app import TelegramBot
-from bot.tg.runner import WEBHOOK, start, stop
-from bot.tg.webhook import MAX_BODY, MAX_IN_HAND, SECRET_HEADER, WebhookServer
+from bot.platforms.telegram.app import TelegramBot
+from bot.platforms.telegram.runner import WEBHOOK, start, stop
+from bot.platforms.telegram.webhook import MAX_BODY, MAX_IN_HAND, SECRET_HEADER, WebhookServer
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import ALICE, Running, make_settings
 from tests.test_health import health

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.when import london_time, parse_when
+from bot.engine.when import london_time, parse_when
 
 # Saturday 21 November 2026, 12:00 in London (GMT, so 12:00 UTC).
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)

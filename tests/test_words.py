@@ -1,4 +1,4 @@
-from bot.words import words
+from bot.engine.words import words
 
 
 def test_words_fold_case_punctuation_and_apostrophes() -> None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.engine.when import LONDON
+from bot.platforms.terminal.chat import TerminalChat
 from bot.service import ChatService
-from bot.terminal import TerminalChat
-from bot.when import LONDON
 
 DIRECTORY = Path(__file__).parent / "transcripts"
 

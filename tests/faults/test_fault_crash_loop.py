@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
-from bot.store import DATABASE_FILE
+from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.faults.scale import count
 
@@ -95,7 +95,9 @@ async def check(settings: Settings, people: People, fake: FakeTelegram) -> int:
 
 def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out)
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "telegram"], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out
+        )
 
 
 async def test_a_crash_loop_loses_no_confirmed_note(tmp_path: Path) -> None:

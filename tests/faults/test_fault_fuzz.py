@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from bot.callback_data import CallbackCodec
-from bot.events import Choose, Pick
-from bot.flood import FloodGuard
-from bot.program import Program
+from bot.engine.events import Choose, Pick
+from bot.engine.program import Program
+from bot.platforms.callback_data import CallbackCodec
+from bot.platforms.flood import FloodGuard
 from tests.fake_telegram import BOT_USER, FakeTelegram
 from tests.faults.scale import count
 from tests.telegram_harness import bot_on

@@ -14,11 +14,12 @@ import pytest
 from aiohttp import web
 from pypdf import PdfReader
 
-from bot.evidence import MAX_BYTES, OPAQUE
-from bot.note_effects import export
-from bot.pictures import thumbnail
+from bot.engine.files import MAX_BYTES
+from bot.log.effects import export
+from bot.log.evidence import OPAQUE
+from bot.log.pictures import thumbnail
+from bot.platforms.telegram.app import PLATFORM
 from bot.service import ChatService
-from bot.tg.app import PLATFORM
 from tests.telegram_harness import ALICE, Running, say
 from tests.transcript import replay
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tg.app import PLATFORM
+from bot.platforms.telegram.app import PLATFORM
 from tests.telegram_harness import ALICE, Running, say
 
 HOSTILE = [

@@ -6,8 +6,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from bot.program import Program
-from bot.tg.app import PLATFORM
+from bot.engine.program import Program
+from bot.platforms.telegram.app import PLATFORM
 from tests.fake_telegram import FakeTelegram
 from tests.faults.scale import count
 from tests.telegram_harness import Running, bot_on

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.store import DATABASE_FILE
-from bot.tg.app import PLATFORM
+from bot.platforms.telegram.app import PLATFORM
+from bot.store.sqlite import DATABASE_FILE
 from tests.telegram_harness import ALICE, Running, say
 
 NOT_SAVED = "Sorry, that could not be saved just now, so nothing was recorded."

@@ -1,0 +1,324 @@
+"""Read a typed message: danger now (and its kind), what the person asks for, or the best guesses.
+
+Pure and synchronous like the engine: rules and phrases from content/understanding/, misspellings
+corrected against the words those files use, and a small classifier learned from the labelled examples.
+Every decision can be explained (``python -m bot explain "TEXT"``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.engine.classifier import Classifier, Score, features
+from bot.engine.lexicon import Entry, Example, Lexicon, Topic
+from bot.engine.phrases import Phrase, PhraseIndex
+from bot.engine.spelling import Speller
+from bot.engine.words import words
+
+# Danger kinds in order of what must be shown first: not being able to speak changes how to call 999.
+KIND_ORDER = ("cannot_speak", "followed_driving", "followed_on_foot", "weapon", "threat", "nearby", "attack")
+NEGATION_WINDOW = 3  # words before a match that can deny it ("is not", "no")
+CLAUSE_STARTS = frozenset({"he", "she", "they", "i", "someone", "somebody", "there", "and", "but", "it", "my", "ex"})
+SAFE = "safe"  # the danger classifier's label for examples that are not danger now
+DANGER_LIKENESS = 0.20  # a danger kind this close to a message, and ahead of "safe", is taken as danger
+KEYWORD = 0.15  # weight a one-word phrase adds to its intent's similarity score
+SURE = 0.21  # a similarity taken as the answer; below it, "Did you mean" (cross-validated: 0.4 points of
+# accuracy traded for asking when a message is only loosely like any example)
+MARGIN = 0.0
+SURE_SHORT = 0.5
+SHORT = 2  # words
+CLEARLY = 0.35  # a similarity this high beats a weak intent's phrase ("not in danger, just scared all the time")
+GUESS = 0.12  # scores worth offering as "Did you mean" (below SURE)
+MAX_GUESSES = 3
+MAX_CHARS = 4096  # read for meaning (a Telegram message's limit); a longer note is still kept whole
+LONGEST_WORD = 24  # longer "words" are not words: never corrected (correcting them costs seconds)
+MAX_WORDS = 80  # only the start of a long message is read for intents: the question usually comes early
+_SENTENCE = re.compile(r"[.!?;\n]+")
+_CLAUSE = re.compile(r"[.!?;,\n]+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message was understood to mean, and why."""
+
+    said: tuple[str, ...]
+    danger: str | None = None  # the kind of danger now
+    danger_go: str | None = None
+    past_danger: bool = False  # danger words about the past, a "what if", or denied
+    intent: str | None = None
+    go: str | None = None
+    by_phrase: bool = False  # the intent was named by a phrase, not guessed by similarity
+    guesses: tuple[str, ...] = ()  # intents to offer when unsure, best first
+    slots: Mapping[str, str] = field(default_factory=dict)
+    because: tuple[str, ...] = ()
+
+
+CUES = ("past", "hypothetical", "present", "present_tense", "in_a_note")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    topic: Topic
+    phrase: Phrase
+    sentence: int
+    span: tuple[int, int]
+
+
+def _by_use(counts: Counter[str]) -> list[str]:
+    """Return words most used first, ties in alphabetical order: the same in every process."""
+    return [w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
+    """Add a keyword's weight to its intent's similarity score."""
+    found = {s.topic: s for s in scores}
+    for name in keywords - set(found):
+        found[name] = Score(name, 0.0, "")
+    boosted = [Score(s.topic, s.score + KEYWORD * (s.topic in keywords), s.example) for s in found.values()]
+    return sorted(boosted, key=lambda s: (-s.score, s.topic))
+
+
+def _entries(lexicon: Lexicon) -> list[Entry]:
+    topics = [*lexicon.danger, *lexicon.intents.values(), *(t for ts in lexicon.slots.values() for t in ts)]
+    return [*(e for t in topics for e in t.phrases), *(e for es in lexicon.not_now.values() for e in es)]
+
+
+class Understanding:
+    """Reads typed messages with one lexicon; build once at start-up."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        phrases = [form for e in _entries(lexicon) for form in e.phrase.forms]
+        counts: Counter[str] = Counter(w for form in phrases for w in form if w != "*")
+        counts.update(w for key in lexicon.say_as for w in key)
+        raw = [lexicon.read(words(e.text)) for e in lexicon.examples]
+        seen: Counter[str] = Counter(w for said in raw for w in dict.fromkeys(said))
+        # Words of the examples are known too, unless rare (it may be a misspelling) or a misspelling of a
+        # word the phrases use ("harrasment" is common in the examples, and still means "harassment").
+        self._speller = Speller(_by_use(counts))
+        counts.update({w: n for w, n in seen.items() if n > 2 and self._correct(w) == w})
+        self._speller = Speller(_by_use(counts))
+        self.correct = lru_cache(maxsize=8192)(self._correct)
+        self.normalise_label = lru_cache(maxsize=1024)(self.normalise)  # button labels: few, read every turn
+        # One comparison with the labelled examples gives both the intent and danger by likeness (which
+        # catches what no phrase foresaw: recall first).
+        self.classifier = Classifier(
+            (
+                self._corrected(said),
+                (e.intent if e.intent is not None and e.intent in lexicon.intents else "", e.danger or SAFE),
+                e.text,
+            )
+            for said, e in zip(raw, lexicon.examples, strict=True)
+        )
+        # A message written exactly as a labelled example goes where that example says: staff can rely on it.
+        self._exact = {" ".join(self._corrected(said)): e for said, e in zip(raw, lexicon.examples, strict=True)}
+        negations = lexicon.not_now.get("negations", ())
+        self._negations = frozenset(f[0] for e in negations for f in e.phrase.forms if len(f) == 1)
+        self._danger_phrases = PhraseIndex((t, e.phrase) for t in lexicon.danger for e in t.phrases)
+        intents = lexicon.intents.values()
+        self._intents = PhraseIndex((t, e.phrase) for t in intents if not t.weak for e in t.phrases)
+        self._weak = PhraseIndex((t, e.phrase) for t in intents if t.weak for e in t.phrases)
+        self._slot_indexes = {
+            slot: PhraseIndex((t.name, e.phrase) for t in values for e in t.phrases)
+            for slot, values in lexicon.slots.items()
+        }
+        self._cues = {name: PhraseIndex((name, e.phrase) for e in lexicon.not_now.get(name, ())) for name in CUES}
+        self._where = {id(e.phrase): e.source for e in _entries(lexicon)}
+        self._in_a_note = [e.phrase for e in lexicon.not_now.get("in_a_note", ())]
+
+    def normalise(self, text: str) -> tuple[str, ...]:
+        """Return the words of a text as the bot reads them: text-speak replaced, misspellings corrected."""
+        return self._corrected(self.lexicon.read(words(text)))
+
+    def _corrected(self, said: tuple[str, ...]) -> tuple[str, ...]:
+        fixed = tuple(self.correct(w) for w in said)
+        return said if fixed == said else self.lexicon.read(fixed)
+
+    def _correct(self, word: str) -> str:
+        if word in self._speller or not 4 <= len(word) <= LONGEST_WORD or not word.isalpha():
+            return word
+        limit = 1 if len(word) <= 8 else 2  # wider only for long words: "pulled" is not "pull"
+        return self._speller.correct(word, limit) or word
+
+    def danger_now(self, text: str) -> str | None:
+        """Return the kind of danger a message describes now, or None (danger only: cheap for flood checks)."""
+        sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text[:MAX_CHARS])) if s]
+        hit, _, _ = self._danger(sentences, [], noting=False)
+        return hit.topic.name if hit else None
+
+    def read(self, text: str, noting: bool = False) -> Reading:
+        """Understand one message; ``noting``: it answers a note's question, so it is about what happened."""
+        text = text[:MAX_CHARS]
+        sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text)) if s]
+        said = tuple(w for s in sentences for w in s)
+        because = [f"read as: {' '.join(said)}"] if said else ["nothing to read"]
+        example = self._exact.get(" ".join(said))
+        if example is not None and not noting:
+            return self._as_example(said, example, because)
+        danger, past, set_aside = self._danger(sentences, because, noting)
+        kind = danger.topic if danger else None
+        intents, dangers = self.classifier.scores(features(said[:MAX_WORDS]), columns=2) if said else ([], [])
+        if kind is None and not noting and not set_aside and self._not_now(said) is None:
+            kind = self._danger_by_likeness(dangers, because)
+        if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
+            kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
+            because.append("a car is mentioned, so: followed while driving")
+        clauses = [c for part in _CLAUSE.split(text) if (c := self.normalise(part))]
+        self._short = len(said) <= SHORT
+        intent, guesses = self._intent(clauses, intents, because)
+        slots = self._slots(sentences, because)
+        return Reading(
+            said,
+            danger=kind.name if kind else None,
+            danger_go=kind.go if kind else None,
+            past_danger=past,
+            intent=intent.name if intent else None,
+            go=intent.go if intent else None,
+            by_phrase=any(line.startswith("intent:") and ", phrase " in line for line in because),
+            guesses=guesses,
+            slots=slots,
+            because=tuple(because),
+        )
+
+    def _as_example(self, said: tuple[str, ...], example: Example, because: list[str]) -> Reading:
+        because.append(f"the labelled example '{example.text}' ({example.source})")
+        kind = next((k for k in self.lexicon.danger if k.name == example.danger), None)
+        intent = self.lexicon.intents.get(example.intent or "")
+        slots = self._slots([said], because)
+        return Reading(
+            said,
+            danger=kind.name if kind else None,
+            danger_go=kind.go if kind else None,
+            intent=intent.name if intent else None,
+            go=intent.go if intent else None,
+            by_phrase=intent is not None,
+            slots=slots,
+            because=tuple(because),
+        )
+
+    def _danger(
+        self, sentences: list[tuple[str, ...]], because: list[str], noting: bool
+    ) -> tuple[_Hit | None, bool, bool]:
+        """Return the danger phrase that counts, whether one was about the past, and whether any was set aside."""
+        hits, past, set_aside = [], False, False
+        for index, sentence in enumerate(sentences):
+            cue = self._not_now(sentence)
+            if cue is None and noting and self._in_a_note and not self._cues["in_a_note"].find(sentence):
+                cue = self._in_a_note[0]
+            for topic, phrase, span in self._danger_phrases.find(sentence):
+                said = " ".join(sentence[span[0] : span[1]])
+                if self._denied(sentence, span[0]):
+                    because.append(f"not danger: '{said}' is denied just before it")
+                    set_aside = True
+                elif cue is not None and not topic.ignore_cues:
+                    why = "no word of now in a note" if noting and cue in self._in_a_note else f"'{cue.text}'"
+                    because.append(f"not danger now: '{said}', but {why} in that sentence")
+                    past = set_aside = True
+                else:
+                    hits.append(_Hit(topic, phrase, index, span))
+        hits.sort(key=lambda h: KIND_ORDER.index(h.topic.name) if h.topic.name in KIND_ORDER else len(KIND_ORDER))
+        for hit in hits[:1]:
+            because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
+        return (hits[0] if hits else None), past, set_aside
+
+    def _danger_by_likeness(self, scores: list[Score], because: list[str]) -> Topic | None:
+        if not scores or scores[0].topic == SAFE or scores[0].score < DANGER_LIKENESS:
+            return None
+        best = scores[0]
+        because.append(f"danger: {best.topic}, by likeness ({best.score:.2f}; closest example: '{best.example}')")
+        return next((k for k in self.lexicon.danger if k.name == best.topic), None)
+
+    def _not_now(self, sentence: tuple[str, ...]) -> Phrase | None:
+        """Return the cue that makes a sentence not about now: past (unless a present cue or tense says now),
+        or "what if" and habits (unless a present cue says now); cues inside a not-now cue do not count."""
+        found = {name: self._cues[name].find(sentence) for name in CUES}
+        covered = {i for name in ("past", "hypothetical") for _, _, span in found[name] for i in range(*span)}
+
+        def now(name: str) -> bool:
+            return any(not set(range(*span)) <= covered for _, _, span in found[name])
+
+        if found["hypothetical"] and not now("present"):
+            return found["hypothetical"][0][1]
+        if found["past"] and not now("present") and not now("present_tense"):
+            return found["past"][0][1]
+        return None
+
+    def _intent(
+        self, clauses: list[tuple[str, ...]], scores: list[Score], because: list[str]
+    ) -> tuple[Topic | None, tuple[str, ...]]:
+        """Take the first clause a phrase matches (a narrower intent over a broader one, then the longest
+        phrase); else the most similar examples. A one-word phrase is a keyword: it weighs, not decides,
+        unless it names an intent narrower than a phrase in its clause ("report it anonymously")."""
+        keywords: set[str] = set()
+        for clause in clauses:
+            found = self._intents.find(clause)
+            keywords |= {topic.name for topic, phrase, _ in found if phrase.keyword}
+            chosen = self._in_clause(found)
+            if chosen is not None:
+                topic, phrase = chosen
+                because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
+                return topic, ()
+        if keywords:
+            because.append(f"keywords for: {', '.join(sorted(keywords))}")
+            scores = _boosted(scores, keywords)
+        # A weak intent is taken when it is most of what was said ("I'm not in danger"), or nothing is clearer.
+        weak = [h for clause in clauses for h in self._weak.find(clause)]
+        mostly = any((h[2][1] - h[2][0]) * 2 >= len(c) for c in clauses for h in self._weak.find(c))
+        if weak and (mostly or not scores or scores[0].score < CLEARLY):
+            topic, phrase, _ = weak[0]
+            because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
+            return topic, ()
+        return self._by_similarity(scores, keywords, because)
+
+    @staticmethod
+    def _in_clause(found: list[tuple[Topic, Phrase, tuple[int, int]]]) -> tuple[Topic, Phrase] | None:
+        beaten = {name for topic, _, _ in found for name in topic.over}
+        phrases = [h for h in found if not h[1].keyword and h[0].name not in beaten]
+        if phrases:
+            topic, phrase, _ = min(phrases, key=lambda h: (h[2][0] - h[2][1], h[2][0]))
+            return topic, phrase
+        broader = {topic.name for topic, phrase, _ in found if not phrase.keyword}
+        narrower = [(topic, phrase) for topic, phrase, _ in found if phrase.keyword and set(topic.over) & broader]
+        return narrower[0] if narrower else None
+
+    def _by_similarity(
+        self, scores: list[Score], keywords: set[str], because: list[str]
+    ) -> tuple[Topic | None, tuple[str, ...]]:
+        if not scores or scores[0].score < GUESS:
+            because.append("no intent: nothing close enough")
+            return None, ()
+        best, runner = scores[0], scores[1] if len(scores) > 1 else None
+        shown = ", ".join(f"{s.topic} {s.score:.2f}" for s in scores[:3])
+        # A message of a word or two is like many examples by chance: taken on likeness only when very like one.
+        bar = SURE_SHORT if self._short else SURE
+        sure = best.score >= bar and (runner is None or best.score - runner.score >= MARGIN)
+        clue = best.topic in keywords  # an action done at once needs more than likeness: one of its words too
+        if sure and (clue or not self.lexicon.intents[best.topic].phrase_only):
+            because.append(f"intent: {best.topic}, by similarity ({shown}; closest example: '{best.example}')")
+            return self.lexicon.intents[best.topic], ()
+        guesses = tuple(s.topic for s in scores[:MAX_GUESSES] if s.score >= GUESS)
+        because.append(f"unsure: did you mean {', '.join(guesses)}? ({shown})")
+        return None, guesses
+
+    def _slots(self, sentences: list[tuple[str, ...]], because: list[str]) -> dict[str, str]:
+        said = tuple(w for s in sentences for w in s)
+        found = {}
+        for slot, index in self._slot_indexes.items():
+            hits = index.find(said)
+            if hits:
+                value, phrase, _ = min(hits, key=lambda h: h[2])
+                found[slot] = value
+                because.append(f"heard {slot} = {value}: '{phrase.text}' ({self._where[id(phrase)]})")
+        return found
+
+    def _denied(self, sentence: tuple[str, ...], start: int) -> bool:
+        for word in reversed(sentence[max(0, start - NEGATION_WINDOW) : start]):
+            if word in self._negations:
+                return True
+            if word in CLAUSE_STARTS:
+                return False
+        return False

@@ -1,0 +1,47 @@
+"""Flows and content loaded and checked into the program the engine runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.engine.diagnostics import Diagnostic, InvalidFlows
+from bot.engine.platform import Capabilities
+from bot.engine.program import Program
+from bot.engine.understanding import Understanding
+from bot.flows.content import load_content
+from bot.flows.lexicon_checks import check_lexicon
+from bot.flows.loader import load_flows
+from bot.flows.provenance_checks import check_sources
+from bot.flows.screen_checks import check_screens
+from bot.flows.validator import slot_names, validate
+
+
+def check(
+    flows_dir: Path, content_dir: Path, held_out: bool = True, platforms: Sequence[Capabilities] = ()
+) -> tuple[Program, list[Diagnostic]]:
+    """Load and validate flows and content; return the program and every problem found.
+
+    ``held_out``: also check the held-out messages (not used to run the bot, so not read when it starts).
+    ``platforms``: also check that every screen and each platform's own templates suit these platforms.
+    """
+    flows, flow_problems = load_flows(flows_dir)
+    content, content_problems = load_content(content_dir)
+    problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir, platforms)]
+    whole = not problems  # screens are shown only from flows and content that hold together
+    understanding = Understanding(content.lexicon)
+    problems.extend(check_lexicon(content, flows, understanding, held_out))
+    problems.extend(check_sources(flows, content))
+    slots = slot_names(flows) | frozenset(content.lexicon.slots)
+    program = Program(flows, content, slots, flows.command_flows(), understanding)
+    if whole:
+        problems.extend(check_screens(program, platforms))
+    return program, sorted(set(problems))
+
+
+def load_program(flows_dir: Path, content_dir: Path, platforms: Sequence[Capabilities] = ()) -> Program:
+    """Load a program for these platforms, raising InvalidFlows with every problem when there is any."""
+    program, problems = check(flows_dir, content_dir, held_out=False, platforms=platforms)
+    if any(not p.warning for p in problems):
+        raise InvalidFlows(problems)
+    return program

@@ -1,0 +1,147 @@
+"""Carry out the engine's effects on the stalking log, idempotently: one update makes one note."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from types import MappingProxyType
+
+from bot.engine.files import MAX_BYTES, EvidenceUnavailable
+from bot.engine.outputs import Document, Effect, Message
+from bot.engine.state import ConversationState
+from bot.engine.templates import TemplateLibrary
+from bot.log import evidence_pack
+from bot.log.csv_file import export_csv
+from bot.log.evidence import identify, is_picture
+from bot.log.export_worker import Exporter
+from bot.log.notebook import Evidence, Notebook
+from bot.log.rows import by_incident_time
+from bot.log.views import LogLabels, PdfWords
+
+NOTE_SLOT = "note_id"  # the note that follow-up answers, corrections and files go to
+EDITED_SLOT = "edited"  # the new words of a changed message, offered as a correction
+LOG_SLOTS = ("note_id", "answered", "log_page", "edited", "note_preview")
+Fetch = Callable[[str], Awaitable[bytes]]
+
+
+def note_id_for(key: str, origin: str) -> str:
+    """Return the id of the note a message starts: its own message, so an edit of it finds the note."""
+    return effect_id(key, f"note-from:{origin}", 0)
+
+
+def effect_id(key: str, update_ref: str | None, index: int) -> str:
+    """Return a row id: derived from the update when there is one, so a redelivered update writes nothing new."""
+    if update_ref is None:
+        return uuid.uuid4().hex
+    return hashlib.sha256(f"{key}\x00{update_ref}\x00{index}".encode()).hexdigest()[:32]
+
+
+@dataclass
+class EffectRun:
+    """What carrying out one turn's effects needs, and what it gives back besides the state."""
+
+    notebook: Notebook
+    templates: TemplateLibrary
+    fetch: Fetch | None = None
+    exporter: Exporter | None = None
+    documents: list[Document] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)
+
+
+async def apply_effects(
+    run: EffectRun,
+    key: str,
+    update_ref: str | None,
+    effects: Sequence[Effect],
+    state: ConversationState,
+    origin: str | None = None,
+) -> ConversationState:
+    """Store what the effects ask for, each committed before this returns; return the state to save.
+
+    ``origin`` names the message the person sent, when there is one: a note it starts takes its id from it.
+    """
+    for index, effect in enumerate(effects):
+        row_id = effect_id(key, update_ref, index)
+        if effect.action == "save_note" and origin:
+            row_id = note_id_for(key, origin)
+        state = await _apply(run, key, row_id, effect, state)
+    return state
+
+
+async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: ConversationState) -> ConversationState:
+    book, note = run.notebook, state.slots.get(NOTE_SLOT, "")
+    if effect.action == "save_note":
+        saved = await book.add(key, effect.text, effect.sent_at, note_id=row_id)
+        return state.with_slots({NOTE_SLOT: saved.id})
+    if effect.action in ("save_answer", "correct_answer") and note:
+        await book.answer(key, note, effect.variables["field"], effect.text, entry_id=row_id)
+    elif effect.action == "amend_note" and note:
+        await book.amend(key, note, effect.text, entry_id=row_id)
+    elif effect.action == "amend_edited" and note and state.slots.get(EDITED_SLOT):
+        await book.amend(key, note, state.slots[EDITED_SLOT], entry_id=row_id)
+        return state.with_slots({EDITED_SLOT: ""})
+    elif effect.action == "save_evidence" and note:
+        data = await _download(run.fetch, effect.text)
+        details = {**effect.variables, "type": identify(data)}
+        await book.add_evidence(key, note, data, details, effect.sent_at, evidence_id=row_id)
+    elif effect.action == "delete_note" and note:
+        await book.delete(key, note)
+        return state.with_slots({NOTE_SLOT: "", "answered": "", "note_preview": ""})
+    elif effect.action == "forget":
+        await book.forget(key)
+        kept = {name: value for name, value in state.slots.items() if name not in LOG_SLOTS}
+        return replace(state, slots=MappingProxyType(kept))
+    elif effect.action == "export":
+        made = await export(book, key, run.templates, datetime.now(UTC), run.exporter)
+        run.documents.extend(made)
+        if parts := sum(d.media_type == "application/zip" for d in made):
+            run.notices.append(Message("log.pack", run.templates.render("log.pack", {"parts": parts})))
+    return state
+
+
+async def _download(fetch: Fetch | None, ref: str) -> bytes:
+    if fetch is None:
+        raise EvidenceUnavailable("unavailable")  # this platform cannot fetch files
+    data = await fetch(ref)
+    if len(data) > MAX_BYTES:
+        raise EvidenceUnavailable("too_big")
+    return data
+
+
+async def export(
+    book: Notebook, key: str, templates: TemplateLibrary, now: datetime, exporter: Exporter | None = None
+) -> list[Document]:
+    """Return a person's log as a PDF (made in a worker process) and a CSV, with neutral file names, and when
+    files were kept, the evidence pack (ZIP parts made as they are sent)."""
+    notes = await book.notes(key)
+    numbers = {note.id: number for number, note in enumerate(by_incident_time(notes), start=1)}
+
+    async def read(item: Evidence) -> bytes:
+        return await book.evidence_data(key, item)
+
+    thumbnails: dict[str, bytes | None] = {}
+    async with (exporter or Exporter()).worker() as worker:
+
+        async def look(item: Evidence, data: bytes, detected: str) -> None:
+            if is_picture(detected):  # shrunk in the worker as it passes: each file is read once for both
+                thumbnails[item.id] = await worker.thumbnail(data)
+
+        packed = await evidence_pack.describe(await book.evidence(key), numbers, read, look)
+        files = [replace(p.item, detected=p.detected) for p in packed]  # the type from the bytes, always
+        words = PdfWords.render(templates, notes, len(files), now)
+        pdf = await worker.pdf(notes, files, words, now, thumbnails)
+    stem = f"notes-{now:%Y-%m-%d}"
+    table = export_csv(notes, LogLabels.render(templates))
+    found = [Document(f"{stem}.pdf", "application/pdf", pdf), Document(f"{stem}.csv", "text/csv", table)]
+    if packed:
+        header = templates.render("log.manifest_header", {}).split(",")
+        first = {
+            f"{stem}.pdf": pdf,
+            f"{stem}.csv": table,
+            "manifest.csv": evidence_pack.manifest(packed, numbers, header),
+        }
+        found += evidence_pack.documents(stem, first, packed, read)
+    return found

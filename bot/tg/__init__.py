@@ -1,1 +1,0 @@
-"""The Telegram adapter: the only package that imports python-telegram-bot."""
