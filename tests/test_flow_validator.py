@@ -403,4 +403,4 @@ def test_screens_and_templates_are_checked_against_each_platform(make_project: P
 def test_shipped_flows_suit_every_declared_platform() -> None:
     from tests.conftest import CONTENT, FLOWS
 
-    assert [str(p) for p in check(FLOWS, CONTENT, platforms=declared())[1]] == []
+    assert [str(p) for p in check(FLOWS, CONTENT, platforms=declared())[1] if not p.warning] == []
