@@ -15,7 +15,8 @@ from weakref import WeakValueDictionary
 from bot.engine import step as engine
 from bot.engine.events import NEWER, OLDER, STALE, Choose, Edited, Event, Pick
 from bot.engine.files import EvidenceUnavailable
-from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlatformAction
+from bot.engine.model import PLAN_ACTIONS
+from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlanView, PlatformAction
 from bot.engine.program import Program
 from bot.engine.screen import NOTE_SLOT
 from bot.engine.state import ConversationState
@@ -23,15 +24,19 @@ from bot.engine.step import NEW_NOTE
 from bot.engine.templates import TemplateLibrary
 from bot.flows.program import load_program
 from bot.flows.template_files import PLATFORMS
+from bot.log import plan_views
 from bot.log import views as log_views
 from bot.log.effects import EffectRun, Fetch, apply_effects, note_id_for
 from bot.log.export_worker import Exporter, ExportFailed
 from bot.log.notebook import Note, Notebook
+from bot.log.plan import PlanBook
+from bot.log.plan_views import PlanWords
 from bot.settings import Settings
 from bot.store.crypto import RowSealer, Vault
 from bot.store.identity import Pseudonymiser
 from bot.store.keys import STATE_PURPOSE, open_keys
 from bot.store.notes import NoteStore
+from bot.store.plan import PlanStore
 from bot.store.sqlite import StorageError, Store
 
 log = logging.getLogger(__name__)
@@ -56,6 +61,8 @@ class ChatService:
         self.store = store
         self.pseudonymiser = pseudonymiser
         self.notebook = notebook
+        self.plan = PlanBook(notebook, PlanStore(store))
+        self._plan_words: PlanWords | None = None
         self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
     @classmethod
@@ -153,8 +160,10 @@ class ChatService:
     ) -> list[Output] | None:
         update_ref, origin, fresh = refs
         new_state, outputs = engine.step(program, state, event)
-        run = EffectRun(self.notebook, program.content.templates, fetch, self.exporter)
+        templates = program.content.templates  # with the platform's own words
         effects = [o for o in outputs if isinstance(o, Effect)]
+        words = self.plan_words if any(e.action in PLAN_ACTIONS for e in effects) else None
+        run = EffectRun(self.notebook, templates, fetch, self.exporter, plan=self.plan, plan_words=words)
         new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
         outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))
         views = [o for o in outputs if isinstance(o, LogView)]
@@ -162,9 +171,12 @@ class ChatService:
             # One note on screen needs only that note decrypted; the list and the pattern need them all.
             one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
             notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
-            outputs = log_views.expand(outputs, notes, program.content.templates, datetime.now(UTC))
+            outputs = log_views.expand(outputs, notes, templates, datetime.now(UTC))
             if not notes:
                 outputs = self._without_empty_log_options(outputs)
+        if any(isinstance(o, PlanView) for o in outputs):
+            plan = await self.plan.plan(key)
+            outputs = plan_views.expand(outputs, plan, self.plan_words, templates)
         forgotten = any(e.action == "forget" for e in effects)
         # After "Delete everything", nothing keeps a place for them: not that screen, nor a button pressed on it.
         keep = not forgotten and not (fresh and isinstance(event, Choose) and self._forgets(event.node))
@@ -172,6 +184,14 @@ class ChatService:
             return None
         said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
         return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.notices, *run.documents]
+
+    @property
+    def plan_words(self) -> PlanWords:
+        """Return the words the plan is shown with, rendered the first time they are needed."""
+        if self._plan_words is None:
+            lines = {h.id: (h.name, h.number) for h in self.program.content.helplines.values()}
+            self._plan_words = PlanWords.render(self.program.content.templates, lines)
+        return self._plan_words
 
     def _forgets(self, node_id: str) -> bool:
         node = self.program.flows.nodes.get(node_id)

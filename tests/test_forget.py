@@ -39,3 +39,18 @@ async def test_forget_on_telegram_keeps_no_place_even_after_clearing(running: Ru
     assert conversations(service.store.path) == 0
     tracked = await service.store.tracked_messages(service.pseudonymiser.key("telegram", ALICE))
     assert len(tracked) == len(running.fake.sent(ALICE)) - before  # only the reply to clearing itself
+
+
+async def test_forget_deletes_the_plan_and_its_printed_copy(service: ChatService) -> None:
+    exports = service.store.path.parent / EXPORTS_DIR
+    await replay(service, ["/plan", "Go through it step by step", "canary-stoat my buddy is Jo", "Back to my plan"])
+    await replay(service, ["See my plan", "Print it (PDF)"])
+    assert [p.name.startswith("my-plan-") for p in exports.iterdir()] == [True]
+    key = service.pseudonymiser.key("terminal", "local")
+    assert (await service.plan.plan(key))["buddy"].text == "canary-stoat my buddy is Jo"
+    replies = await replay(service, ["/forget", "Yes, delete everything"])
+    assert f"The 1 exported file in {exports} was deleted too." in replies[-1]
+    assert list(exports.iterdir()) == []
+    assert await service.plan.plan(key) == {}
+    data = b"".join(p.read_bytes() for p in service.store.path.parent.glob("bot.db*"))
+    assert b"canary-stoat" not in data

@@ -51,7 +51,7 @@ async def test_about_this_guide_on_telegram_says_how_to_hide_previews_and_set_a_
 async def test_commands_are_registered(running: Running) -> None:
     registered = [c for c in running.fake.calls if c.method == "setMyCommands"]
     names = [c["command"] for c in registered[0].params["commands"]]
-    assert names == ["start", "menu", "help", "note", "log", "forget", "clear", "exit"]
+    assert names == ["start", "menu", "help", "note", "log", "plan", "forget", "clear", "exit"]
 
 
 async def test_emergency_word_in_the_middle_of_a_flow(running: Running) -> None:

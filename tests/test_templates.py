@@ -9,7 +9,11 @@ import pytest
 
 from bot.engine.model import Source
 from bot.engine.program import Program
-from bot.engine.templates import FORMATS, TemplateLibrary, TemplateSource
+from bot.engine.templates import FORMATS, Fact, TemplateLibrary, TemplateSource
+from bot.flows.template_files import load_template_sources
+from bot.settings import PROJECT_ROOT
+
+GUIDANCE = PROJECT_ROOT.parent / "shared" / "guidance"
 
 
 def library(**texts: str) -> TemplateLibrary:
@@ -41,3 +45,25 @@ def test_variables_are_rendered_and_escaped_in_html() -> None:
 def test_an_unknown_template_is_an_error() -> None:
     with pytest.raises(KeyError):
         library(fixed="Call 999.").render("missing", {})
+
+
+def test_a_template_with_a_source_keeps_its_text_and_quotes(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        'plain: "Hello."\n'
+        'sourced:\n  text: |\n    Call {{ 1 }}.\n  source:\n    - file: "004"\n      quote: "a quote"\n'
+        'bad:\n  text: x\n  source:\n    - file: "001"\n  colour: red\n',
+        encoding="utf-8",
+    )
+    found, problems = load_template_sources(tmp_path)
+    assert found["plain"].facts == () and found["sourced"].text == "Call {{ 1 }}."
+    assert found["sourced"].facts == (Fact("004", "a quote"),) and found["sourced"].body_line == 4
+    assert sorted(p.code for p in problems) == ["SCHEMA", "SCHEMA"]  # an unknown key; a source without a quote
+
+
+def test_every_quoted_source_is_in_its_guidance_file(program: Program) -> None:
+    guidance = {p.name[:3]: " ".join(p.read_text(encoding="utf-8").split()) for p in GUIDANCE.glob("0*.txt")}
+    if not guidance:
+        pytest.skip("../shared/guidance is not beside this checkout")
+    for template in program.content.templates.sources.values():
+        for fact in template.facts:
+            assert " ".join(fact.quote.split()) in guidance[fact.file], (template.id, fact)

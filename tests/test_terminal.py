@@ -42,7 +42,7 @@ def test_reply_lists_messages_cards_and_numbered_options() -> None:
 
 
 async def test_a_returning_person_is_shown_where_they_were(service: ChatService) -> None:
-    await replay(service, ["10"])
+    await replay(service, ["11"])
     replies = await replay(service, [])
     assert replies[0].startswith("Welcome back. Here is where you were.\n\nAbout this guide, and how to use it.")
     assert "Type the number of an option" in replies[0] and "button" not in replies[0]  # the terminal's own words

@@ -17,15 +17,27 @@ ANSWER_ACTIONS: dict[str, tuple[str, ...]] = {
     "save_answer": ("field",),  # a question asked once: a note that has answered it skips it
     "correct_answer": ("field",),  # asked again on purpose: a second answer is kept as an amendment
     "amend_note": (),
+    "save_plan": ("item",),  # a part of the plan in the person's words; a new answer replaces the last
 }
 # What a node that asks for nothing does as it is shown (``do:``), to the note in hand or the whole log.
-ENTRY_ACTIONS: dict[str, tuple[str, ...]] = {"delete_note": (), "amend_edited": (), "forget": (), "export": ()}
+ENTRY_ACTIONS: dict[str, tuple[str, ...]] = {
+    "delete_note": (),
+    "amend_edited": (),
+    "forget": (),
+    "export": (),
+    "plan_tick": ("item",),  # tick a point of the plan, or untick it
+    "plan_choose": ("item", "value"),  # keep a fixed choice (a helpline's id) as a part of the plan
+    "plan_clear": ("section",),  # clear one section of the plan
+    "plan_export": (),  # the plan as a one-page PDF
+}
+PLAN_ACTIONS = frozenset({"save_plan", "plan_tick", "plan_choose", "plan_clear", "plan_export"})
 ACTIONS = {**ANSWER_ACTIONS, **ENTRY_ACTIONS}
 EDITED_NODE = "log.edited"  # where the engine offers a changed note message as a correction, when flows have it
 # Slots the log fills: the note in hand, which of its questions are answered, and the page of the list.
 ACTION_SLOTS = ("note_id", "answered", "log_page", "edited", "file_kept", "note_preview")
 # Views of the log a node can show (``show:``); the service fills them in from the store.
-VIEWS = ("list", "note", "pattern")
+PLAN_VIEWS = ("plan", "plan_section")  # the whole plan, or the section named in vars
+VIEWS = ("list", "note", "pattern", *PLAN_VIEWS)
 
 
 @dataclass(frozen=True, order=True)

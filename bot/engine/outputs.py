@@ -15,6 +15,7 @@ class Message:
 
     template: str
     text: str
+    alone: bool = False  # sent as a message of its own (a part of the plan), never run together with others
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ class LogView:
 
 
 @dataclass(frozen=True)
+class PlanView:
+    """A view of the person's plan (the whole plan, or one section) that the service fills in from the store."""
+
+    view: str
+    section: str
+
+
+@dataclass(frozen=True)
 class Document:
     """A file for the person to keep, such as their log exported as PDF or CSV.
 
@@ -95,4 +104,4 @@ class Document:
         return await self.make() if self.make is not None else self.data
 
 
-Output = Message | HelplineCard | Buttons | AskText | PlatformAction | Effect | LogView | Document
+Output = Message | HelplineCard | Buttons | AskText | PlatformAction | Effect | LogView | PlanView | Document

@@ -7,8 +7,18 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.engine.events import Choose, Command
-from bot.engine.model import Node
-from bot.engine.outputs import AskText, Button, Buttons, Effect, HelplineCard, LogView, Message, Output
+from bot.engine.model import PLAN_VIEWS, Node
+from bot.engine.outputs import (
+    AskText,
+    Button,
+    Buttons,
+    Effect,
+    HelplineCard,
+    LogView,
+    Message,
+    Output,
+    PlanView,
+)
 from bot.engine.program import Program
 from bot.engine.state import ConversationState
 
@@ -76,7 +86,9 @@ class Screen:
         for helpline_id in node.helplines:
             line = self.program.content.helplines[helpline_id]
             self.outputs.append(HelplineCard(line.id, line.name, line.number, line.for_whom, line.hours))
-        if node.show is not None:
+        if node.show is not None and node.show in PLAN_VIEWS:
+            self.outputs.append(PlanView(node.show, node.variables.get("section", "")))
+        elif node.show is not None:
             page = number_in(self.state.slots.get("log_page", "0"))
             self.outputs.append(LogView(node.show, node.id, self.state.slots.get(NOTE_SLOT, ""), page))
         if node.do is not None and not node.ask and act:

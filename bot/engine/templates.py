@@ -26,14 +26,23 @@ class UnknownHelpline(LookupError):
 
 
 @dataclass(frozen=True)
+class Fact:
+    """Where a template's fact comes from: a guidance file's 3-digit prefix and a short verbatim quote."""
+
+    file: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class TemplateSource:
-    """A template's text and where it was written."""
+    """A template's text, where it was written, and the guidance its facts come from."""
 
     id: str
     text: str
     source: Source
     body_line: int
-    provenance: Provenance | None = None
+    facts: tuple[Fact, ...] = ()
+    provenance: Provenance | None = None  # the facts with where each quote was written, or why there are none
 
 
 class TemplateLibrary:

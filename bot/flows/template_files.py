@@ -8,7 +8,7 @@ import yaml
 
 from bot.engine.diagnostics import Diagnostic
 from bot.engine.provenance import Provenance
-from bot.engine.templates import TemplateSource
+from bot.engine.templates import Fact, TemplateSource
 from bot.flows.provenance import read_provenance
 from bot.flows.yaml_source import YamlReader, read_text
 
@@ -60,4 +60,5 @@ def _located(key: str, body: str, reader: YamlReader, node: yaml.Node, provenanc
     here = reader.source(node)
     # A block scalar's text starts on the line after its indicator.
     body_line = here.line + 1 if getattr(node, "style", None) in {"|", ">"} else here.line
-    return TemplateSource(key, body, here, body_line, provenance)
+    facts = tuple(Fact(q.file, q.quote) for q in provenance.quotes) if provenance else ()
+    return TemplateSource(key, body, here, body_line, facts, provenance)

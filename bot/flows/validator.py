@@ -14,6 +14,8 @@ from bot.engine.model import (
     ANSWER_ACTIONS,
     BUILTIN_COMMANDS,
     EDITED_NODE,
+    PLAN_ACTIONS,
+    PLAN_VIEWS,
     PLATFORM_COMMANDS,
     REQUIRED_FLOWS,
     VIEWS,
@@ -25,6 +27,7 @@ from bot.engine.platform import Capabilities
 from bot.engine.program import Content
 from bot.engine.templates import FORMATS, TemplateLibrary, UnknownHelpline
 from bot.flows.content import LOG_TEMPLATES, SYSTEM_TEMPLATES
+from bot.flows.plan_parts import ITEMS, PLAN_TEMPLATES, SECTIONS, TICKS
 
 MAX_MESSAGE_CHARS = 900  # about one phone screen
 MAX_LABEL_CHARS = 40  # longer button labels are cut off in chat apps
@@ -44,6 +47,7 @@ def validate(
         _automatic_loops(flows),
         _renders(flows, content, platforms),
         _log_templates(flows, content),
+        _plan_templates(flows, content),
         _commands(flows, content.templates),
         _screens(flows, platforms),
         _platform_templates(content, platforms, Source(str(content.directory / "templates"), 1)),
@@ -96,11 +100,25 @@ def _action_shape(node: Node) -> Iterator[Diagnostic]:
     for needed in ACTIONS[node.do]:
         if needed not in node.variables:
             yield Diagnostic(where, "SCHEMA", f"'{node.do}' needs vars: {{{needed}: ...}}")
+    yield from _plan_vars(node)
+
+
+def _plan_vars(node: Node) -> Iterator[Diagnostic]:
+    """Check that a plan action names a part (a point to tick, for a tick) or a section that the plan has."""
+    item, section = node.variables.get("item"), node.variables.get("section")
+    known = TICKS if node.do == "plan_tick" else ITEMS
+    if node.do in ("save_plan", "plan_tick", "plan_choose") and item is not None and item not in known:
+        yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.id}': '{item}' is not a part of the plan for '{node.do}'")
+    if node.do == "plan_clear" and section is not None and section not in SECTIONS:
+        yield Diagnostic(node.where("do"), "SCHEMA", f"'{node.id}': '{section}' is not a section of the plan")
 
 
 def _view_shape(node: Node) -> Iterator[Diagnostic]:
     if node.show is not None and node.show not in VIEWS:
         yield Diagnostic(node.where("show"), "SCHEMA", f"'{node.show}' is not a view (one of: {', '.join(VIEWS)})")
+    if node.show == "plan_section" and node.variables.get("section") not in SECTIONS:
+        message = f"'{node.id}' shows a section of the plan: it needs vars: {{section: one of {', '.join(SECTIONS)}}}"
+        yield Diagnostic(node.where("show"), "SCHEMA", message)
     if (node.show == "list") != (node.pick is not None):
         message = f"'{node.id}': a list (show: list) needs 'pick' (where a chosen note goes), and only a list has it"
         yield Diagnostic(node.where("pick" if node.pick else "show"), "SCHEMA", message)
@@ -251,6 +269,20 @@ def _log_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
         else:
             source = content.templates.sources[template_id].source
             yield from _render_check(content, template_id, variables, source, MAX_LOG_TEMPLATE_CHARS)
+
+
+def _plan_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
+    """Check the templates the plan's views and export use, once any node shows the plan or acts on it."""
+    users = [n for n in flows.nodes.values() if n.show in PLAN_VIEWS or n.do in PLAN_ACTIONS]
+    if not users:
+        return
+    for template_id, variables in PLAN_TEMPLATES.items():
+        if template_id not in content.templates:
+            message = f"'{users[0].id}' uses the plan, which needs template '{template_id}'"
+            yield Diagnostic(users[0].source, "UNKNOWN_TEMPLATE", message)
+        else:
+            source = content.templates.sources[template_id].source
+            yield from _render_check(content, template_id, variables, source, MAX_MESSAGE_CHARS)
 
 
 def _render_check(

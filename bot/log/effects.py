@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 
 from bot.engine.files import MAX_BYTES, EvidenceUnavailable
+from bot.engine.model import PLAN_ACTIONS
 from bot.engine.outputs import Document, Effect, Message
 from bot.engine.state import ConversationState
 from bot.engine.templates import TemplateLibrary
@@ -18,6 +19,9 @@ from bot.log.csv_file import export_csv
 from bot.log.evidence import identify, is_picture
 from bot.log.export_worker import Exporter
 from bot.log.notebook import Evidence, Notebook
+from bot.log.plan import PlanBook
+from bot.log.plan_effects import apply_plan
+from bot.log.plan_views import PlanWords
 from bot.log.rows import by_incident_time
 from bot.log.views import LogLabels, PdfWords
 
@@ -49,6 +53,8 @@ class EffectRun:
     exporter: Exporter | None = None
     documents: list[Document] = field(default_factory=list)
     notices: list[Message] = field(default_factory=list)
+    plan: PlanBook | None = None
+    plan_words: PlanWords | None = None
 
 
 async def apply_effects(
@@ -73,6 +79,10 @@ async def apply_effects(
 
 async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: ConversationState) -> ConversationState:
     book, note = run.notebook, state.slots.get(NOTE_SLOT, "")
+    if effect.action in PLAN_ACTIONS and run.plan is not None and run.plan_words is not None:
+        document = await apply_plan(run.plan, key, row_id, effect, run.plan_words, run.templates)
+        run.documents.extend([document] if document else [])
+        return state
     if effect.action == "save_note":
         saved = await book.add(key, effect.text, effect.sent_at, note_id=row_id)
         return state.with_slots({NOTE_SLOT: saved.id})

@@ -67,7 +67,8 @@ class Notebook:
         self.store = store
         self.vault = vault
 
-    async def _data_key(self, key: str, create: bool) -> bytes | None:
+    async def data_key(self, key: str, create: bool) -> bytes | None:
+        """Return a person's data key, made and stored first when asked to create it."""
         wrapped = await self.store.wrapped_key(key)
         if wrapped is None and create:
             _, fresh = self.vault.new_data_key(key)
@@ -83,7 +84,7 @@ class Notebook:
         note_id: str | None = None,
     ) -> Note:
         """Save a new note (once per id); it is committed when this returns."""
-        data_key = await self._data_key(key, create=True)
+        data_key = await self.data_key(key, create=True)
         assert data_key is not None
         note_id = note_id or uuid.uuid4().hex
         noted_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
@@ -124,7 +125,7 @@ class Notebook:
         now: datetime | None,
         entry_id: str | None = None,
     ) -> bool:
-        data_key = await self._data_key(key, create=False)
+        data_key = await self.data_key(key, create=False)
         if data_key is None:
             return False
         entry_id = entry_id or uuid.uuid4().hex
@@ -142,7 +143,7 @@ class Notebook:
         evidence_id: str | None = None,
     ) -> bool:
         """Keep a file for a note, sealed with what kind it is; False if the note is not theirs."""
-        data_key = await self._data_key(key, create=False)
+        data_key = await self.data_key(key, create=False)
         if data_key is None:
             return False
         evidence_id = evidence_id or uuid.uuid4().hex
@@ -157,7 +158,7 @@ class Notebook:
 
     async def notes(self, key: str, note_id: str | None = None) -> list[Note]:
         """Return a person's notes (or just one), newest first, decrypted, with what files each has."""
-        data_key = await self._data_key(key, create=False)
+        data_key = await self.data_key(key, create=False)
         if data_key is None:
             return []
         entries: dict[str, list[EntryRow]] = {}
@@ -173,7 +174,7 @@ class Notebook:
 
     async def evidence(self, key: str, with_data: bool = False) -> list[Evidence]:
         """Return the files kept for a person's notes, oldest first; their bytes only when asked for."""
-        data_key = await self._data_key(key, create=False)
+        data_key = await self.data_key(key, create=False)
         if data_key is None:
             return []
         found = []
@@ -197,7 +198,7 @@ class Notebook:
 
     async def evidence_data(self, key: str, item: Evidence) -> bytes:
         """Return one file's bytes, decrypted (off the event loop: a file can be 20 MB)."""
-        data_key = await self._data_key(key, create=False)
+        data_key = await self.data_key(key, create=False)
         sealed = await self.store.evidence_body(key, item.id)
         if data_key is None or sealed is None:
             return b""

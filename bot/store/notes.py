@@ -1,4 +1,5 @@
-"""SQL for the stalking log: notes, their answers and amendments, and per-person wrapped keys.
+"""SQL for the stalking log: notes, their answers and amendments, and per-person wrapped keys (and forgetting
+all of a person, their plan too).
 
 Values arrive here already sealed; this module stores bytes and never sees plain text.
 """
@@ -150,6 +151,7 @@ class NoteStore:
         async with self.store.transaction() as db:
             await db.execute("DELETE FROM data_keys WHERE key = ?", (key,))
             await db.execute("DELETE FROM notes WHERE key = ?", (key,))
+            await db.execute("DELETE FROM plan_items WHERE key = ?", (key,))
             await db.execute("DELETE FROM conversations WHERE key = ?", (key,))
         # The ids of messages in their chat are kept (never their text) so that /clear can still delete them.
         await self.store.checkpoint()

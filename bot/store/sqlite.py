@@ -85,6 +85,15 @@ MIGRATIONS: tuple[str, ...] = (
         identity TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE plan_items (
+        key TEXT NOT NULL,
+        item TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        value BLOB NOT NULL,
+        PRIMARY KEY (key, item)
+    ) WITHOUT ROWID;
+    """,
 )
 
 

@@ -10,7 +10,7 @@ from bot.platforms.plain_text import body_text, buttons_of
 
 Keyboard = dict[str, list[list[dict[str, str]]]]  # an InlineKeyboardMarkup as JSON
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one message
-SENSITIVE_TEMPLATE_PREFIXES = ("note.", "log.")
+SENSITIVE_TEMPLATE_PREFIXES = ("note.", "log.", "plan.")
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -45,6 +45,16 @@ def is_sensitive(outputs: Sequence[Output]) -> bool:
 
 
 def reply_texts(outputs: Sequence[Output], before: str = "") -> list[str]:
-    """Return the reply's text as one or more messages, with optional text put first."""
-    text = "\n\n".join(part for part in (before, body_text(outputs)) if part)
-    return split_text(text)
+    """Return the reply's text as one or more messages, with optional text put first.
+
+    A message meant to stand alone (a part of the plan) is sent on its own; the rest run together.
+    """
+    groups: list[list[Output]] = [[]]
+    for output in outputs:
+        if isinstance(output, Message) and output.alone:
+            groups += [[output], []]
+        else:
+            groups[-1].append(output)
+    texts = [body_text(group) for group in groups]
+    texts[0] = "\n\n".join(part for part in (before, texts[0]) if part)
+    return [chunk for text in texts if text for chunk in split_text(text)]

@@ -1,0 +1,74 @@
+"""The plan as a one-page PDF (fpdf2): a neutral title, then each section; smaller print before a second page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import ResourceAccessPolicy
+
+from bot.log.pdf import FALLBACK, FONT, FONT_DIR
+from bot.log.pdf_text import drawable
+
+SIZES = (10.0, 9.0, 8.0, 7.0, 6.0)  # points: the first that fits on one page is used
+SHORTENED = (400, 200, 100, 50)  # characters a line is cut to, in turn, if even the smallest print does not fit
+
+for _library in ("fpdf", "fontTools"):
+    logging.getLogger(_library).setLevel(logging.ERROR)  # they would log which characters the plan uses
+
+
+class _Glyphs:
+    """The characters either font can draw."""
+
+    def __init__(self, *cmaps: Any) -> None:
+        self.cmaps = cmaps
+
+    def __contains__(self, code: object) -> bool:
+        return any(code in cmap for cmap in self.cmaps)
+
+
+def plan_pdf(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]], now: datetime) -> bytes:
+    """Return the plan on one A4 page: each section's heading and lines, shrunk (then shortened) to fit."""
+    for limit in (None, *SHORTENED):
+        shown = [(heading, [_cut(line, limit) for line in lines]) for heading, lines in sections]
+        for size in SIZES:
+            pdf = _layout(title, made, shown, now, size)
+            if pdf.pages_count == 1:
+                return bytes(pdf.output())
+    return bytes(pdf.output())  # unreachable in practice: eight sections of 50 characters fit
+
+
+def _cut(line: str, limit: int | None) -> str:
+    return line if limit is None or len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _layout(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]], now: datetime, size: float) -> FPDF:
+    pdf = FPDF(orientation="portrait", format="A4")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
+    pdf.add_font(FALLBACK, "", str(FONT_DIR / "NotoSansArabic-Regular.ttf"))
+    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+    pdf.set_text_shaping(True)
+    pdf.resource_access_policy = ResourceAccessPolicy.NONE  # nothing is ever fetched for the PDF
+    pdf.set_title(title)
+    pdf.set_creation_date(now)
+    pdf.add_page()
+    fonts: Any = pdf.fonts
+    glyphs = _Glyphs(fonts[FONT.lower()].cmap, fonts[FALLBACK].cmap)
+    pdf.set_font(FONT, "B", size + 6)
+    pdf.multi_cell(0, (size + 6) * 0.5, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", size - 1)
+    pdf.multi_cell(0, size * 0.45, made, align="L", new_x="LMARGIN", new_y="NEXT")
+    for heading, lines in sections:
+        pdf.ln(size * 0.3)
+        pdf.set_font(FONT, "B", size + 1)
+        pdf.multi_cell(0, size * 0.5, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", size)
+        for line in lines:
+            pdf.multi_cell(0, size * 0.45, drawable(line, glyphs), align="L", new_x="LMARGIN", new_y="NEXT")
+    return pdf
