@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine.outputs import HelplineCard, LogView, Message, Output
+from bot.engine.outputs import HelplineCard, LogView, Message, Output, PlanView
 from bot.engine.program import Program
 from bot.engine.provenance import Provenance
 from bot.engine.step import screen as show_screen
@@ -102,6 +102,8 @@ def _messages(outputs: Sequence[Output]) -> tuple[str, ...]:
             found.append(output.text)
         elif isinstance(output, LogView):
             found.append(f"[Filled in from the person's own notes: the {output.view}.]")
+        elif isinstance(output, PlanView):
+            found.append(f"[Filled in from the person's own plan: {output.section or output.view}, as they wrote it.]")
     return tuple(found)
 
 

@@ -60,5 +60,5 @@ def _screen(pdf: FPDF, glyphs: Any, screen: Screen) -> None:
 
 def _text(pdf: FPDF, glyphs: Any, text: str, size: int, style: str = "") -> None:
     pdf.set_font(FONT, style, size)
-    pdf.multi_cell(0, size * 0.5, drawable(text, glyphs), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, drawable(text, glyphs), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
