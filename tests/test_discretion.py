@@ -13,6 +13,7 @@ from bot.engine.outputs import Buttons, Output
 from bot.engine.program import Program
 from bot.engine.step import screen
 from bot.flows.content import LOG_TEMPLATES, SYSTEM_TEMPLATES
+from bot.flows.plan_parts import PLAN_TEMPLATES
 from bot.flows.screen_checks import LOG_MESSAGES, NOT_MESSAGES, SAMPLE_SLOTS, ScreenRules, load_rules
 from bot.flows.template_files import PLATFORMS
 from bot.platforms import declared
@@ -52,7 +53,8 @@ def test_every_message_template_is_checked_or_is_a_label(program: Program) -> No
     labels = {o.label for n in program.flows.nodes.values() for o in n.options}
     said = {n.say for n in program.flows.nodes.values() if n.say}
     own = {k for platform in declared() for k in platform.templates}  # each platform's own messages
-    walked = said | set(SYSTEM_TEMPLATES) | set(LOG_MESSAGES) | own | {"log.exported"}
+    # The plan's views have their own test of every preview (tests/test_plan_views.py).
+    walked = said | set(SYSTEM_TEMPLATES) | set(LOG_MESSAGES) | own | set(PLAN_TEMPLATES) | {"log.exported"}
     for template_id in program.content.templates.sources:
         base = template_id.split("@")[0]
         assert (

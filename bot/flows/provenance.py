@@ -31,7 +31,7 @@ def read_provenance(reader: YamlReader, entries: Mapping[str, yaml.Node], templa
         return Provenance((), why)
     quotes = [_quote(reader, item, template_id) for item in reader.sequence(source, f"'source' of '{template_id}'")]
     found = tuple(q for q in quotes if q is not None)
-    if not found:
+    if not quotes:  # a source that is there but malformed has been reported already
         reader.problem(source, "SOURCE_MISSING", f"'{template_id}' lists no source")
         return None
     return Provenance(found, why)
