@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 
 from bot import health
 from bot.engine.diagnostics import InvalidFlows
@@ -33,15 +34,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command",
         nargs="?",
         default="terminal",
-        choices=[*PLATFORMS, "check", "graph", "explain", "keys", "health"],
+        choices=[*PLATFORMS, "check", "graph", "review", "explain", "keys", "health"],
         help="chat in the terminal (the default), run the bot on Telegram (needs TELEGRAM_BOT_TOKEN), "
         "serve the web chat (web), "
         "check the flows and content, draw the flows into docs/flows/, "
+        "write the review book (every screen with its sources) as HTML and PDF: review [FOLDER], "
         'explain how a typed message is understood: explain "TEXT", '
         "'keys rotate': re-wrap every data key under a new master key (stop the bot first), "
         "or health: exit 0 only if the running bot polled recently (or its webhook server answers)",
     )
-    parser.add_argument("words", nargs="*", help="with explain: the message; with keys: rotate")
+    parser.add_argument(
+        "words", nargs="*", help="with explain: the message; with keys: rotate; with review: the folder (build/review)"
+    )
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL and the keys are for this user only
     try:
@@ -54,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_command(settings)
     if args.command == "graph":
         return graph_command(settings)
+    if args.command == "review":
+        return review_command(settings, args.words)
     if args.command == "explain":
         return explain_command(settings, " ".join(args.words))
     if args.command == "health":
@@ -72,8 +78,9 @@ def check_command(settings: Settings) -> int:
     program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        print(f"{len(errors)} problem(s) found.", file=sys.stderr)
         return 1
     nodes = len(program.flows.nodes)
     print(
@@ -86,9 +93,21 @@ def check_command(settings: Settings) -> int:
 def graph_command(settings: Settings) -> int:
     """Write a Mermaid diagram of each flow into docs/flows/."""
     program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
-    if problems:
+    if any(not p.warning for p in problems):
         return check_command(settings)
     for path in write_diagrams(program, PROJECT_ROOT / "docs" / "flows"):
+        print(path)
+    return 0
+
+
+def review_command(settings: Settings, words: Sequence[str]) -> int:
+    """Write the review book for safeguarding staff: one HTML file and a PDF."""
+    program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
+    if any(not p.warning for p in problems):
+        return check_command(settings)
+    from bot.review.book import write_book  # fpdf2 and the book's writers, only for this command
+
+    for path in write_book(program, Path(words[0]) if words else PROJECT_ROOT / "build" / "review"):
         print(path)
     return 0
 
@@ -113,7 +132,7 @@ def keys_command(settings: Settings) -> int:
 def explain_command(settings: Settings, text: str) -> int:
     """Print how a typed message is understood: the decision, then what matched and where it is written."""
     program, problems = check(settings.flows_dir, settings.content_dir, platforms=declared())
-    if problems:
+    if any(not p.warning for p in problems):
         return check_command(settings)
     reading = program.understanding.read(text)
     if reading.danger:

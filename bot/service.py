@@ -23,6 +23,7 @@ from bot.engine.state import ConversationState
 from bot.engine.step import NEW_NOTE
 from bot.engine.templates import TemplateLibrary
 from bot.flows.program import load_program
+from bot.flows.template_files import PLATFORMS
 from bot.log import plan_views
 from bot.log import views as log_views
 from bot.log.effects import EffectRun, Fetch, apply_effects, note_id_for
@@ -55,6 +56,7 @@ class ChatService:
         exporter: Exporter | None = None,
     ) -> None:
         self.program = program
+        self._programs = {platform: program.for_platform(platform) for platform in PLATFORMS}
         self.exporter = exporter or Exporter()
         self.store = store
         self.pseudonymiser = pseudonymiser
@@ -122,6 +124,7 @@ class ChatService:
         sent (a note it starts takes its id from it, so an edit of that message finds the note).
         """
         key = self.pseudonymiser.key(platform, user_id)
+        program = self._programs.get(platform, self.program)  # with the platform's own words
         started = time.perf_counter()
         async with self._lock_for(key):
             if update_ref is not None and await self.store.was_handled(update_ref):
@@ -131,23 +134,24 @@ class ChatService:
             state = stored or ConversationState()
             try:
                 event = await self._with_facts(key, event)
-                outputs = await self._turn(key, (update_ref, origin, stored is None), state, event, fetch)
+                outputs = await self._turn(program, key, (update_ref, origin, stored is None), state, event, fetch)
             except EvidenceUnavailable as problem:
                 log.warning("a file could not be kept: %s", problem.reason)
-                return engine.failed(self.program, state, f"system.evidence_{problem.reason}")[1]
+                return engine.failed(program, state, f"system.evidence_{problem.reason}")[1]
             except ExportFailed as problem:
                 log.error("an export could not be made: %s", problem)
-                return engine.failed(self.program, state, "system.export_failed")[1]
+                return engine.failed(program, state, "system.export_failed")[1]
             except (StorageError, OSError) as error:
                 # Never a false confirmation: say it was not saved, and leave the person where they were.
                 log.error("could not save a turn: %s", type(error).__name__)
-                return engine.failed(self.program, state, "system.not_saved")[1]
+                return engine.failed(program, state, "system.not_saved")[1]
         # Never log text, ids or where the person is: only what kind of event it was and how long it took.
         log.debug("handled %s in %.1f ms", type(event).__name__, (time.perf_counter() - started) * 1000)
         return outputs
 
     async def _turn(
         self,
+        program: Program,
         key: str,
         refs: tuple[str | None, str | None, bool],
         state: ConversationState,
@@ -155,8 +159,8 @@ class ChatService:
         fetch: Fetch | None,
     ) -> list[Output] | None:
         update_ref, origin, fresh = refs
-        new_state, outputs = engine.step(self.program, state, event)
-        templates = self.program.content.templates
+        new_state, outputs = engine.step(program, state, event)
+        templates = program.content.templates  # with the platform's own words
         effects = [o for o in outputs if isinstance(o, Effect)]
         words = self.plan_words if any(e.action in PLAN_ACTIONS for e in effects) else None
         run = EffectRun(self.notebook, templates, fetch, self.exporter, plan=self.plan, plan_words=words)

@@ -73,12 +73,15 @@ not_now:
   present: [now]
 """
 
+NO_SOURCE = ", source: none, why: a test}"
 MINIMAL_TEMPLATES = {
-    "t.welcome": "Hello.",
+    "t.welcome": '{text: "Hello."' + NO_SOURCE,
     "t.menu": "Menu.",
     "t.go_help": "Help",
-    "t.help": "Help text.",
-    "t.danger": "Call {{ number('police_emergency') }}.",
+    "t.help": '{text: "Help text."' + NO_SOURCE,
+    "t.danger": '{text: "Here is what to do now, one step at a time, when you are ready. '
+    + "Call {{ number('police_emergency') }}.\""
+    + NO_SOURCE,
 }
 
 
@@ -126,6 +129,7 @@ def make_project(tmp_path: Path) -> ProjectMaker:
             if name not in drop:
                 (flows_dir / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
         shutil.copy(CONTENT / "helplines.yaml", content_dir / "helplines.yaml")
+        shutil.copy(CONTENT / "screens.yaml", content_dir / "screens.yaml")
         for shared in ("system.yaml", "telegram.yaml", "terminal.yaml", "understand.yaml"):
             shutil.copy(CONTENT / "templates" / shared, content_dir / "templates" / shared)
         merged = {**MINIMAL_TEMPLATES, **(templates or {})}

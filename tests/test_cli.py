@@ -29,7 +29,8 @@ BROKEN_HELP = "flow: help\nstart: about\nnodes:\n  about:\n    say: t.nope\n"
 def test_check_passes_on_the_shipped_flows() -> None:
     result = run_bot("check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("OK:")
+    assert result.stdout.splitlines()[-1].startswith("OK:")
+    assert all("(warning)" in line for line in result.stdout.splitlines()[:-1])
 
 
 def test_check_fails_with_file_and_line_on_broken_flows(make_project: ProjectMaker) -> None:

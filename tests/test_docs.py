@@ -16,9 +16,10 @@ def test_worked_example_in_the_flow_docs_is_valid(make_project: ProjectMaker) ->
     example = re.search(r"```yaml\n(.*?)```", doc, re.S)
     assert example is not None
     data = yaml.safe_load(example.group(1))
-    template_ids = {node["say"] for node in data["nodes"].values() if "say" in node}
-    template_ids |= {o["label"] for node in data["nodes"].values() for o in node.get("options", [])}
-    templates = {t: "Text {{ slots.note_text }}." for t in template_ids} | {"command.example": "Example"}
+    said = {node["say"] for node in data["nodes"].values() if "say" in node}
+    labels = {o["label"] for node in data["nodes"].values() for o in node.get("options", [])}
+    templates = {t: "Some information for you, to read whenever you are ready. {{ slots.note_text }}" for t in said}
+    templates |= {t: "Text" for t in labels} | {"command.example": "Example"}
     flows_dir, content_dir = make_project({"example.yaml": example.group(1)}, templates)
     _, problems = check(flows_dir, content_dir)
     assert [str(p) for p in problems] == []

@@ -28,7 +28,7 @@ def test_minimal_project_is_clean(make_project: ProjectMaker) -> None:
 def test_shipped_flows_are_clean() -> None:
     from tests.conftest import CONTENT, FLOWS
 
-    assert problems(FLOWS, CONTENT) == []
+    assert [p for p in problems(FLOWS, CONTENT) if "(warning)" not in p] == []
 
 
 def test_syntax_error_names_file_and_line(make_project: ProjectMaker) -> None:
@@ -403,4 +403,4 @@ def test_screens_and_templates_are_checked_against_each_platform(make_project: P
 def test_shipped_flows_suit_every_declared_platform() -> None:
     from tests.conftest import CONTENT, FLOWS
 
-    assert [str(p) for p in check(FLOWS, CONTENT, platforms=declared())[1]] == []
+    assert [str(p) for p in check(FLOWS, CONTENT, platforms=declared())[1] if not p.warning] == []

@@ -24,7 +24,7 @@ def test_diagram_shows_numbers_labels_and_branches(program: Program) -> None:
     assert "```mermaid\nflowchart TD" in page
     assert "0808 800 0340" in page
     assert '-- "A partner or ex-partner" --> routing__which_line' in page
-    assert '-. "who is partner or family and line is women" .-> routing__domestic_women' in page
+    assert '-. "who is partner and line is women" .-> routing__domestic_women' in page
     assert 'safety__start(["➡ safety.start"])' in page
 
 

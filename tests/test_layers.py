@@ -16,6 +16,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("support", ("bot.settings", "bot.fatal", "bot.logs", "bot.health")),
     ("store", ("bot.store",)),
     ("log", ("bot.log",)),
+    ("review", ("bot.review",)),  # the review book: screens (engine, flows) printed with the log's fonts
     ("service", ("bot.service",)),
     ("platforms", ("bot.platforms",)),
     ("main", ("bot.__main__",)),

@@ -56,7 +56,7 @@ async def test_only_your_own_notes_can_be_picked(service: ChatService) -> None:
     forged = await service.handle("terminal", "alice", Pick(alices.node, "f" * 32))
     assert texts(forged).startswith("That button is from an older message.")
     mine = await service.handle("terminal", "alice", alices)
-    assert texts(mine).startswith("Note: ") and "note number 0" in texts(mine)
+    assert texts(mine).startswith("Here is this note in full") and "note number 0" in texts(mine)
 
 
 async def test_the_conversation_state_is_sealed(service: ChatService) -> None:

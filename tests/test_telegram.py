@@ -26,7 +26,7 @@ from tests.telegram_harness import ALICE, BOB, Running, make_settings, press, sa
 
 async def test_start_buttons_callback_to_a_helpline(running: Running) -> None:
     reply = await say(running, ALICE, "/start")
-    assert reply.startswith("Hello.\n")
+    assert reply.startswith("Hello. This is a step-by-step guide for people in Nottinghamshire.\n")
     labels = [label for label, _ in running.fake.buttons(running.fake.sent(ALICE)[-1])]
     assert labels[:3] == ["🆘 I'm in danger now", "Is this stalking?", "Who can help me"]
     await press(running, ALICE, "Who can help me")
@@ -38,6 +38,14 @@ async def test_start_buttons_callback_to_a_helpline(running: Running) -> None:
     assert last.params["protect_content"] is True  # helpline details are protected
     answered = [c for c in running.fake.calls if c.method == "answerCallbackQuery"]
     assert len(answered) == 4  # every callback query is answered
+
+
+async def test_about_this_guide_on_telegram_says_how_to_hide_previews_and_set_a_passcode(running: Running) -> None:
+    reply = await say(running, ALICE, "/help")
+    assert "turn off Message Preview in Settings, Notifications and Sounds; or mute this chat" in reply
+    assert "Settings, Privacy and Security, Passcode Lock" in reply
+    welcome = await say(running, ALICE, "/start")
+    assert "Passcode" not in welcome and '"About this guide" says how to keep it private' in welcome  # said once
 
 
 async def test_commands_are_registered(running: Running) -> None:
@@ -86,7 +94,7 @@ async def test_two_chats_interleaved_keep_their_own_state(running: Running) -> N
     reply_bob = await press(running, BOB, "Report without my name")
     reply_alice = await press(running, ALICE, "A stranger")
     assert "Call 0800 555 111" in reply_bob
-    assert reply_alice.startswith("There are separate helplines")
+    assert reply_alice.startswith("One more choice, so the right number comes first.")
 
 
 async def test_stale_or_forged_button_gets_a_graceful_answer(running: Running) -> None:
@@ -142,7 +150,7 @@ async def test_the_server_going_away_and_coming_back_loses_no_update(running: Ru
     await running.fake.wait_for(
         lambda: len(running.fake.sent(ALICE)) == 2 and len(running.fake.sent(BOB)) == 1, timeout=30
     )
-    assert running.fake.texts(ALICE)[-1].startswith("About this guide.")
+    assert running.fake.texts(ALICE)[-1].startswith("About this guide, and how to use it.")
 
 
 async def test_media_edits_and_groups_get_a_reply_without_crashing(running: Running) -> None:

@@ -44,7 +44,8 @@ def test_reply_lists_messages_cards_and_numbered_options() -> None:
 async def test_a_returning_person_is_shown_where_they_were(service: ChatService) -> None:
     await replay(service, ["11"])
     replies = await replay(service, [])
-    assert replies[0].startswith("Welcome back. Here is where you were.\n\nAbout this guide.")
+    assert replies[0].startswith("Welcome back. Here is where you were.\n\nAbout this guide, and how to use it.")
+    assert "Type the number of an option" in replies[0] and "button" not in replies[0]  # the terminal's own words
 
 
 def _read_until(process: subprocess.Popen[bytes], marker: bytes, timeout: float = 30) -> bytes:
@@ -102,7 +103,8 @@ def test_killed_mid_flow_resumes_at_the_same_node(tmp_path: Path) -> None:
     again = run_terminal(env, "")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith(
-        "Welcome back. Here is where you were.\n\nHere is what to do now.\nIf you are being followed on foot"
+        "Welcome back. Here is where you were.\n\nHere is what to do now, one step at a time.\n"
+        "If someone is following you on foot"
     )
 
 

@@ -14,14 +14,15 @@ class Diagnostic:
     source: Source
     code: str
     message: str
+    warning: bool = False  # reported, but does not stop the bot or fail the check
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.code} {self.message}"
+        return f"{self.source}: {self.code}{' (warning)' if self.warning else ''} {self.message}"
 
 
 class InvalidFlows(Exception):
     """Raised when flows or content have problems; carries every one of them."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = sorted(diagnostics)
+        self.diagnostics = sorted(d for d in diagnostics if not d.warning)
         super().__init__("\n".join(str(d) for d in self.diagnostics))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.engine.lexicon import Lexicon
@@ -44,6 +44,11 @@ class Program:
     slots: frozenset[str]
     commands: dict[str, str]
     understanding: Understanding
+
+    def for_platform(self, platform: str) -> Program:
+        """Return the program with each template's own words for this platform, where it has them."""
+        templates = self.content.templates.for_platform(platform)
+        return replace(self, content=replace(self.content, templates=templates))
 
     def is_emergency(self, text: str) -> bool:
         """Tell whether typed text describes danger now (which reaches emergency help from anywhere)."""

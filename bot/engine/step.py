@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.engine import files, typed
@@ -42,6 +43,16 @@ def step(program: Program, state: ConversationState, event: Event) -> tuple[Conv
         turn.state = replace(turn.state, node=None, history=())  # flows changed under them
     turn.handle(event)
     return turn.state, turn.outputs
+
+
+def screen(
+    program: Program, node_id: str, slots: Mapping[str, str] | None = None, came_from: str | None = None
+) -> list[Output]:
+    """Return what a person sees on arriving at a node (from ``came_from``): for review and checks, not for chat."""
+    state = ConversationState(node=came_from, slots=dict(slots or {}))
+    turn = _Turn(program, state)
+    turn.go(node_id)
+    return turn.outputs
 
 
 def failed(program: Program, state: ConversationState, template: str) -> tuple[ConversationState, list[Output]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.engine.diagnostics import Diagnostic
 from bot.engine.model import Source
+from bot.engine.provenance import Provenance
 
 # "plain" is for chat apps and terminals that show text as it is; "html" escapes what people typed.
 OutputFormat = Literal["plain", "html"]
@@ -40,6 +42,7 @@ class TemplateSource:
     source: Source
     body_line: int
     facts: tuple[Fact, ...] = ()
+    provenance: Provenance | None = None  # the facts with where each quote was written, or why there are none
 
 
 class TemplateLibrary:
@@ -74,6 +77,19 @@ class TemplateLibrary:
                 where = Source(template.source.path, line)
                 self.problems.append(Diagnostic(where, "TEMPLATE_ERROR", f"'{template.id}': {error.message}"))
             return None
+
+    def for_platform(self, platform: str) -> TemplateLibrary:
+        """Return this library with each template's words for ``platform`` (``<id>@<platform>``) in its place."""
+        view = copy.copy(self)
+        suffix = f"@{platform}"
+        variants = {key[: -len(suffix)]: key for key in self.sources if key.endswith(suffix)}
+        view._compiled = {
+            fmt: {**compiled, **{base: compiled[key] for base, key in variants.items() if key in compiled}}
+            for fmt, compiled in self._compiled.items()
+        }
+        view._static = {k: v for k, v in self._static.items() if k not in variants}
+        view._static.update({base: self._static[key] for base, key in variants.items() if key in self._static})
+        return view
 
     def __contains__(self, template_id: object) -> bool:
         return template_id in self.sources

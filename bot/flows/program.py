@@ -12,6 +12,8 @@ from bot.engine.understanding import Understanding
 from bot.flows.content import load_content
 from bot.flows.lexicon_checks import check_lexicon
 from bot.flows.loader import load_flows
+from bot.flows.provenance_checks import check_sources
+from bot.flows.screen_checks import check_screens
 from bot.flows.validator import slot_names, validate
 
 
@@ -26,16 +28,20 @@ def check(
     flows, flow_problems = load_flows(flows_dir)
     content, content_problems = load_content(content_dir)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir, platforms)]
+    whole = not problems  # screens are shown only from flows and content that hold together
     understanding = Understanding(content.lexicon)
     problems.extend(check_lexicon(content, flows, understanding, held_out))
+    problems.extend(check_sources(flows, content))
     slots = slot_names(flows) | frozenset(content.lexicon.slots)
     program = Program(flows, content, slots, flows.command_flows(), understanding)
+    if whole:
+        problems.extend(check_screens(program, platforms))
     return program, sorted(set(problems))
 
 
 def load_program(flows_dir: Path, content_dir: Path, platforms: Sequence[Capabilities] = ()) -> Program:
     """Load a program for these platforms, raising InvalidFlows with every problem when there is any."""
     program, problems = check(flows_dir, content_dir, held_out=False, platforms=platforms)
-    if problems:
+    if any(not p.warning for p in problems):
         raise InvalidFlows(problems)
     return program

@@ -33,7 +33,7 @@ async def test_a_thousand_messages_in_a_second_are_throttled_and_others_are_not_
     # Not queued behind the flood: the other person is answered while the flood is still being worked
     # through, before the reply to its last message. (The time is printed, and kept in docs/reliability.md;
     # a bound in seconds failed on a busy machine while the bot behaved exactly the same.)
-    emergency = "Here is what to do now."
+    emergency = "Here is what to do now, one step at a time."
     assert not any(t.startswith(emergency) for t in fake.texts(ALICE)), "the flood was done before Bob's reply"
     await fake.drained()
     texts = fake.texts(ALICE)

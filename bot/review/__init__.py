@@ -1,0 +1,1 @@
+"""The review book for safeguarding staff: every screen with its buttons, cards and sources."""
