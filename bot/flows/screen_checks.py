@@ -23,9 +23,12 @@ SCREEN_MAX_CHARS = 700
 PREVIEW_CHARS = 60
 NOTE_CANARY = "Qzxv"  # stands for the person's own words: never in a preview
 SAMPLE_SLOTS = {"who": "partner", "line": "both", "note_preview": f"{NOTE_CANARY} was here", "file_kept": ""}
-# Templates that are never a message of their own (button labels, words in the PDF, command descriptions).
+# Templates that are never a message of their own (button labels, words in the PDF, command descriptions,
+# the web page's own labels).
 NOT_MESSAGES = re.compile(
-    r"^(command\.|system\.button_|understand\.(go_on_to|national|complete)$|log\.(item_button|option_|column_|kind_|"
+    r"^(command\.|system\.button_|web\.(emergency|exit|exit_hint|conversation|guide_said|you_said|choices|write|send|"
+    r"upload_label|upload|call|download|make_code|open_label|open|later_heading)$|"
+    r"understand\.(go_on_to|national|complete)$|log\.(item_button|option_|column_|kind_|"
     r"pdf_|manifest_header|added|noted|sent|not_stated))"
 )
 WHO = ("family", "unknown", "partner", "known", "stranger")  # each answer to "Who is doing this?" (rarer first)

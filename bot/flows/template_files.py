@@ -12,7 +12,7 @@ from bot.engine.templates import Fact, TemplateSource
 from bot.flows.provenance import read_provenance
 from bot.flows.yaml_source import YamlReader, read_text
 
-PLATFORMS = ("terminal", "telegram")  # a template may have its own words for one of these: "<id>@<platform>"
+PLATFORMS = ("terminal", "telegram", "web")  # a template may have its own words for one of these: "<id>@<platform>"
 TEMPLATE_KEYS = {"text", "source", "why", *PLATFORMS}
 
 

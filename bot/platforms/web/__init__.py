@@ -4,7 +4,7 @@ from bot.engine.platform import Capabilities
 
 _WORDS = (
     "exit", "exit_hint", "emergency", "conversation", "guide_said", "you_said", "choices", "write", "send",
-    "upload_label", "upload", "call", "download", "privacy", "later_heading", "later", "make_code",
+    "upload_label", "upload", "call", "download", "privacy", "later_heading", "make_code",
     "code_kept", "open_label", "open", "code_wrong", "code_tries", "code_opened", "stale", "cleared",
     "exit_action", "forgotten", "flood", "error",
 )  # fmt: skip
@@ -19,5 +19,6 @@ CAPABILITIES = Capabilities(
         **{f"web.{name}": {} for name in _WORDS},
         "web.code_shown": {"code": "acid acorn acre also amuse"},
         "web.too_long": {"limit": 4096},
+        "web.later": {"minutes": 30},
     },
 )

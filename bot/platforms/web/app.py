@@ -47,7 +47,8 @@ class WebChat:
         self.code_guesses = FloodGuard(capacity=30, per_second=0.1)  # return codes tried, all sessions together
         self.excluded = _excluded_words(settings.content_dir / "web" / "return_code.yaml")
         self.pepper = service.secret("web return code")
-        self.emergency = pages.dial(service.program.content.helplines["police_emergency"].number)
+        emergency = pages.dial(service.program.content.helplines["police_emergency"].number)
+        self.page_settings = pages.PageSettings(settings.web_title, emergency, round(settings.web_idle_minutes))
         exit_origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.web_exit_url))
         self.policy = (
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -79,7 +80,7 @@ class WebChat:
             session = self.sessions.new()
             await self._turn(session, Resume())
         flash, session.flash = session.flash, ""
-        body = pages.render(session, self.templates, self.settings.web_title, self.emergency, flash)
+        body = pages.render(session, self.templates, self.page_settings, flash)
         session.shown_code = ""  # shown once
         response = web.Response(text=body, content_type="text/html")
         self._set_cookie(response, session)

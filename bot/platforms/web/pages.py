@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -27,6 +28,15 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """What every page shows the same way: its title, the emergency number to dial, the idle time."""
+
+    title: str
+    emergency: str
+    idle_minutes: int
 
 
 def dial(number: str) -> str:
@@ -53,11 +63,11 @@ def add_reply(session: WebSession, outputs: Sequence[Output], texts: Sequence[st
         session.add(False, "\n\n".join(parts), cards, tuple(files))
 
 
-def render(session: WebSession, templates: TemplateLibrary, title: str, emergency: str, flash: str = "") -> str:
+def render(session: WebSession, templates: TemplateLibrary, page: PageSettings, flash: str = "") -> str:
     """Render the whole page for one session."""
-    texts = {name: templates.render(f"web.{name}", {}).strip() for name in WORDS}
+    texts = {name: templates.render(f"web.{name}", {"minutes": page.idle_minutes}).strip() for name in WORDS}
     return _ENV.get_template("page.html").render(
-        title=title,
+        title=page.title,
         t=texts,
         csrf=session.csrf,
         screen=session.counter,
@@ -67,5 +77,5 @@ def render(session: WebSession, templates: TemplateLibrary, title: str, emergenc
         shown_code=session.shown_code,
         kept=session.kept,
         max_text=MAX_TEXT,
-        emergency_dial=emergency,
+        emergency_dial=page.emergency,
     )
