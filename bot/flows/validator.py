@@ -247,13 +247,8 @@ def _screens(flows: FlowSet, platforms: Sequence[Capabilities]) -> Iterator[Diag
 def _platform_templates(content: Content, platforms: Sequence[Capabilities], where: Source) -> Iterator[Diagnostic]:
     """Check the templates each platform declares it says things with."""
     for platform in platforms:
-        for template_id, variables in platform.templates.items():
-            if template_id not in content.templates:
-                message = f"platform '{platform.name}' needs template '{template_id}'"
-                yield Diagnostic(where, "UNKNOWN_TEMPLATE", message)
-            else:
-                source = content.templates.sources[template_id].source
-                yield from _render_check(content, template_id, variables, source, MAX_MESSAGE_CHARS)
+        needed_by = f"platform '{platform.name}' needs"
+        yield from _needed_templates(content, platform.templates, where, needed_by, MAX_MESSAGE_CHARS)
 
 
 def _log_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
@@ -262,13 +257,8 @@ def _log_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
     if not users:
         return
     where = users[0].where("show" if users[0].show else "do")
-    for template_id, variables in LOG_TEMPLATES.items():
-        if template_id not in content.templates:
-            message = f"'{users[0].id}' shows the log, which needs template '{template_id}'"
-            yield Diagnostic(where, "UNKNOWN_TEMPLATE", message)
-        else:
-            source = content.templates.sources[template_id].source
-            yield from _render_check(content, template_id, variables, source, MAX_LOG_TEMPLATE_CHARS)
+    needed_by = f"'{users[0].id}' shows the log, which needs"
+    yield from _needed_templates(content, LOG_TEMPLATES, where, needed_by, MAX_LOG_TEMPLATE_CHARS)
 
 
 def _plan_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
@@ -276,13 +266,20 @@ def _plan_templates(flows: FlowSet, content: Content) -> Iterator[Diagnostic]:
     users = [n for n in flows.nodes.values() if n.show in PLAN_VIEWS or n.do in PLAN_ACTIONS]
     if not users:
         return
-    for template_id, variables in PLAN_TEMPLATES.items():
+    needed_by = f"'{users[0].id}' uses the plan, which needs"
+    yield from _needed_templates(content, PLAN_TEMPLATES, users[0].source, needed_by, MAX_MESSAGE_CHARS)
+
+
+def _needed_templates(
+    content: Content, needed: Mapping[str, Mapping[str, object]], where: Source, needed_by: str, limit: int
+) -> Iterator[Diagnostic]:
+    """Report each template in ``needed`` that is missing, or that does not render with its sample variables."""
+    for template_id, variables in needed.items():
         if template_id not in content.templates:
-            message = f"'{users[0].id}' uses the plan, which needs template '{template_id}'"
-            yield Diagnostic(users[0].source, "UNKNOWN_TEMPLATE", message)
+            yield Diagnostic(where, "UNKNOWN_TEMPLATE", f"{needed_by} template '{template_id}'")
         else:
             source = content.templates.sources[template_id].source
-            yield from _render_check(content, template_id, variables, source, MAX_MESSAGE_CHARS)
+            yield from _render_check(content, template_id, variables, source, limit)
 
 
 def _render_check(

@@ -29,6 +29,18 @@ FONT = "DejaVu"
 # Widths in mm of '#', when it happened, when it was written, and the booklet's other columns.
 WIDTHS = (8, 28, 20, 22, 58, 26, 26, 24, 22, 21, 22)
 FALLBACK = "arabic"  # Noto Sans Arabic: what DejaVu lacks of Arabic and Urdu
+
+
+def prepare(pdf: FPDF) -> None:
+    """Give a new PDF our fonts and shaping, and forbid it to fetch any file or address (for every PDF we make)."""
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
+    pdf.add_font(FALLBACK, "", str(FONT_DIR / "NotoSansArabic-Regular.ttf"))
+    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
+    pdf.set_text_shaping(True)  # HarfBuzz: Arabic and Urdu joined, right-to-left runs in their order
+    pdf.resource_access_policy = ResourceAccessPolicy.NONE  # no file or address is ever fetched for the PDF
+
+
 CHART_WEEKS = 52
 CHART_HEIGHT = 30
 THUMB_MM = 45
@@ -77,12 +89,7 @@ def layout_pdf(
     pdf = _LogPdf(orientation="landscape", format="A4")
     pdf.set_margins(10, 10, 10)
     pdf.set_auto_page_break(True, margin=14)
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
-    pdf.add_font(FALLBACK, "", str(FONT_DIR / "NotoSansArabic-Regular.ttf"))
-    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
-    pdf.set_text_shaping(True)  # HarfBuzz: Arabic and Urdu joined, right-to-left runs in their order
-    pdf.resource_access_policy = ResourceAccessPolicy.NONE  # no file or address is ever fetched for the PDF
+    prepare(pdf)
     pdf.footer_text = words.footer
     pdf.set_title(words.title)
     pdf.set_creation_date(now)

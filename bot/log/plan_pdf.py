@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import ResourceAccessPolicy
 
-from bot.log.pdf import FALLBACK, FONT, FONT_DIR
+from bot.log.pdf import FALLBACK, FONT, prepare
 from bot.log.pdf_text import drawable
 
 SIZES = (10.0, 9.0, 8.0, 7.0, 6.0)  # points: the first that fits on one page is used
@@ -49,12 +48,7 @@ def _layout(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]]
     pdf = FPDF(orientation="portrait", format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=12)
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
-    pdf.add_font(FALLBACK, "", str(FONT_DIR / "NotoSansArabic-Regular.ttf"))
-    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
-    pdf.set_text_shaping(True)
-    pdf.resource_access_policy = ResourceAccessPolicy.NONE  # nothing is ever fetched for the PDF
+    prepare(pdf)
     pdf.set_title(title)
     pdf.set_creation_date(now)
     pdf.add_page()
