@@ -46,12 +46,14 @@ class Visitor:
         if morsel is not None:
             self.cookie = morsel.value
 
-    async def open(self) -> str:
-        response = await self.client.get("/", headers={"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {})
+    async def open(self, path: str = "/") -> str:
+        """Load the page, following the one step through the site a browser takes when it has no cookie."""
+        response = await self.client.get(path, headers={"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {})
         assert response.status == 200
         self._keep(response)
         self.page = await response.text()
-        return self.page
+        step = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', self.page)
+        return await self.open(step.group(1)) if step else self.page
 
     async def post(
         self, path: str, data: dict[str, str] | aiohttp.FormData, follow: bool = True
@@ -63,8 +65,16 @@ class Visitor:
         )
         self._keep(response)
         if follow and response.status == 303 and response.headers["Location"].startswith("/"):
-            await self.open()
+            await self.open(response.headers["Location"].split("#")[0])
         return response
+
+    async def upload(
+        self, data: bytes, filename: str, token: str | None = None, follow: bool = True
+    ) -> aiohttp.ClientResponse:
+        form = aiohttp.FormData()
+        form.add_field("csrf", self.csrf if token is None else token)
+        form.add_field("file", data, filename=filename, content_type="application/octet-stream")
+        return await self.post("/upload", form, follow)
 
     async def press(self, label: str) -> None:
         labels = re.findall(r'<button type="submit" name="b" value="(\d+)">([^<]+)</button>', self.page)
@@ -84,7 +94,7 @@ async def web(service: ChatService, settings: Settings) -> AsyncIterator[tuple[W
 
 async def test_a_new_visitor_is_greeted_with_every_privacy_header(web: tuple[WebChat, TestClient]) -> None:  # type: ignore[type-arg]
     chat, client = web
-    response = await client.get("/")
+    response = await client.get("/?fresh")
     assert response.status == 200
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -164,10 +174,7 @@ async def test_a_file_over_the_limit_is_refused_before_it_is_kept(web: tuple[Web
     visitor = Visitor(client)
     await visitor.open()
     await visitor.post("/say", {"text": "/note he left something on my car"})
-    form = aiohttp.FormData()
-    form.add_field("csrf", visitor.csrf)
-    form.add_field("file", b"\0" * (MAX_BYTES + 10), filename="big.bin")
-    await visitor.post("/upload", form)
+    await visitor.upload(b"\0" * (MAX_BYTES + 10), "big.bin")
     assert "too big" in visitor.page
 
 
@@ -261,10 +268,7 @@ async def test_an_uploaded_picture_is_kept_with_the_note(web: tuple[WebChat, Tes
     visitor = Visitor(client)
     await visitor.open()
     await visitor.post("/say", {"text": "/note he left flowers on my doorstep"})
-    form = aiohttp.FormData()
-    form.add_field("csrf", visitor.csrf)
-    form.add_field("file", PNG, filename="doorstep.png", content_type="image/png")
-    await visitor.post("/upload", form)
+    await visitor.upload(PNG, "doorstep.png")
     assert "Kept with your note" in visitor.said()
 
 
@@ -284,3 +288,46 @@ async def test_a_plan_is_built_seen_and_printed_on_the_web(web: tuple[WebChat, T
     links = re.findall(r'href="(/download/[^"]+)"', visitor.page)
     response = await client.get(links[-1], headers={"Cookie": f"{COOKIE}={visitor.cookie}"})
     assert (await response.read()).startswith(b"%PDF")
+
+
+async def test_a_link_from_another_site_never_replaces_a_visit_under_way(web: tuple[WebChat, TestClient]) -> None:  # type: ignore[type-arg]
+    chat, client = web
+    visitor = Visitor(client)
+    await visitor.open()
+    await visitor.post("/say", {"text": "/note a car outside again"})
+    arriving = await client.get("/")  # as from a charity's page: the Strict cookie is not sent
+    assert "Set-Cookie" not in arriving.headers and 'url=/?fresh"' in await arriving.text()
+    assert len(chat.sessions) == 1
+    await visitor.open()  # the step is a navigation from this site: the cookie comes with it
+    assert "a car outside again" in visitor.page and len(chat.sessions) == 1
+
+
+async def test_a_form_sent_after_the_visit_ended_says_so(web: tuple[WebChat, TestClient]) -> None:  # type: ignore[type-arg]
+    chat, client = web
+    visitor = Visitor(client)
+    await visitor.open()
+    chat.sessions.idle = 0
+    await chat.expire()
+    chat.sessions.idle = 60
+    await visitor.post("/say", {"text": "he is at the bus stop"})
+    assert "That chat had ended" in visitor.page and "send it again" in visitor.page
+
+
+async def test_an_empty_message_or_upload_gets_a_plain_reply(web: tuple[WebChat, TestClient]) -> None:  # type: ignore[type-arg]
+    _, client = web
+    visitor = Visitor(client)
+    await visitor.open()
+    await visitor.post("/say", {"text": "   "})
+    assert "There was nothing in that message" in visitor.page
+    await visitor.upload(b"", "")
+    assert "No file came with that" in visitor.page
+
+
+async def test_an_upload_without_the_pages_token_is_refused_before_the_file_is_read(
+    web: tuple[WebChat, TestClient],  # type: ignore[type-arg]
+) -> None:
+    _, client = web
+    visitor = Visitor(client)
+    await visitor.open()
+    response = await visitor.upload(PNG, "x.png", token="forged", follow=False)
+    assert response.status == 403 and "out of date" in await response.text()

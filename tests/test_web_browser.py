@@ -6,6 +6,7 @@ BOT_BROWSER_TESTS=required (as in CI), when a missing browser fails them.
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import shutil
@@ -54,15 +55,25 @@ async def _weather(request: web.Request) -> web.Response:
     return web.Response(text="<title>Weather</title>Sunny", content_type="text/html")
 
 
+async def _charity(request: web.Request) -> web.Response:
+    """Stand in for a charity's page that links to the chat (another site)."""
+    link = html.escape(request.query["to"])
+    return web.Response(
+        text=f'<title>Charity</title><a id="chat" href="{link}">Chat to us</a>', content_type="text/html"
+    )
+
+
 @pytest.fixture
 async def served(service: ChatService, settings: Settings) -> AsyncIterator[tuple[WebChat, str]]:
     """Serve the chat on 127.0.0.1, with a stand-in for the neutral site on 'localhost' (another host)."""
     neutral = web.Application()
     neutral.router.add_get("/weather", _weather)
+    neutral.router.add_get("/charity", _charity)
     neutral_runner, neutral_port = await _serve(neutral, "127.0.0.1")
     exit_url = f"http://localhost:{neutral_port}/weather"
     chat = WebChat(replace(settings, web_exit_url=exit_url), service)
     runner, port = await _serve(chat.build(), "127.0.0.1")
+    chat.neutral = f"http://localhost:{neutral_port}"  # type: ignore[attr-defined]
     yield chat, f"http://127.0.0.1:{port}"
     await runner.cleanup()
     await neutral_runner.cleanup()
@@ -83,6 +94,7 @@ async def open_page(browser: Browser, base: str, javascript: bool = True, **opti
     context.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
     page = await context.new_page()
     await page.goto(base)
+    await page.wait_for_selector("#log")  # after the one step through the site a visit starts with
     return page, hosts
 
 
@@ -237,3 +249,16 @@ async def test_axe_finds_no_serious_or_critical_problem(
     assert serious == []
     widths = await page.evaluate("document.documentElement.scrollWidth")
     assert widths <= width  # nothing scrolls sideways
+
+
+async def test_following_a_link_from_another_site_keeps_the_visit_under_way(
+    served: tuple[WebChat, str], browser: Browser
+) -> None:
+    chat, base = served
+    page, _ = await open_page(browser, base)
+    await say(page, "/note a car outside again")
+    await page.goto(f"{chat.neutral}/charity?to={base}/")  # type: ignore[attr-defined]
+    await page.click("#chat")
+    await page.wait_for_selector("#log")
+    assert await page.locator(".entry.person", has_text="a car outside again").count() == 1
+    assert len(chat.sessions) == 1

@@ -55,7 +55,7 @@ async def test_one_process_serves_the_web_chat_and_telegrams_webhook(
     await answered(f"http://127.0.0.1:{web_port}/healthz")
     await answered(f"http://127.0.0.1:{hook_port}/healthz")
     async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{web_port}/") as page:
+        async with http.get(f"http://127.0.0.1:{web_port}/?fresh") as page:
             assert "Exit this page" in await page.text()
         update = {"update_id": 900, **fake.message(ALICE, "/start")}
         async with http.post(

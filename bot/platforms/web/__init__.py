@@ -5,7 +5,8 @@ from bot.engine.platform import Capabilities
 _WORDS = (
     "exit", "exit_hint", "emergency", "conversation", "guide_said", "you_said", "choices", "write", "send",
     "upload_label", "upload", "call", "download", "privacy", "later_heading", "make_code",
-    "code_kept", "open_label", "open", "code_wrong", "code_tries", "code_opened", "stale", "cleared",
+    "code_kept", "open_label", "open", "code_wrong", "code_tries", "code_opened", "stale", "ended", "expired",
+    "no_file", "cleared",
     "exit_action", "forgotten", "flood", "error",
 )  # fmt: skip
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import html
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from bot.settings import Settings
 
 PLATFORM = CAPABILITIES.name
 COOKIE = "__Host-chat"
+FRESH, ENDED = "fresh", "ended"  # the page's query: arrived through this site; the visit before had ended
 FORM_BYTES = 64 * 1024  # any form but an upload
 CODE_TRIES = 5  # wrong return codes in one session
 STATIC = Path(__file__).parent / "static"
@@ -74,10 +76,14 @@ class WebChat:
     # Pages ---------------------------------------------------------------------
 
     async def page(self, request: web.Request) -> web.StreamResponse:
-        """Show the chat; a new visitor is greeted first."""
+        """Show the chat; a new visitor is greeted first (after one step through this site, see _arrive)."""
         session = self.sessions.get(request.cookies.get(COOKIE))
+        if session is None and FRESH not in request.query:
+            return self._arrive(request)
         if session is None:
             session = self.sessions.new()
+            if ENDED in request.query:
+                session.flash = self.templates.render("web.ended", {}).strip()
             await self._turn(session, Resume())
         flash, session.flash = session.flash, ""
         body = pages.render(session, self.templates, self.page_settings, flash)
@@ -86,15 +92,30 @@ class WebChat:
         self._set_cookie(response, session)
         return response
 
+    def _arrive(self, request: web.Request) -> web.StreamResponse:
+        """Step once through this site before starting a visit.
+
+        A SameSite=Strict cookie is not sent with a request that comes from another site (a link on a
+        charity's page), so that request looks like a new visitor. Starting one there would replace the
+        cookie of a visit under way, and lose it. The step is a navigation from this site, so it carries
+        the cookie if there is one; only then does a visit start.
+        """
+        query = "&".join(q for q in (FRESH, ENDED if ENDED in request.query else "") if q)
+        title = html.escape(self.page_settings.title)
+        body = f'<!doctype html><meta http-equiv="refresh" content="0;url=/?{query}"><title>{title}</title>'
+        return web.Response(text=body, content_type="text/html")
+
     async def say(self, request: web.Request) -> web.StreamResponse:
         """Take a typed message: a button's label picks it; anything else is read as typed text."""
         session, form = await self._form(request)
         if session is None:
-            return _back()
+            return _see_other(f"/?{ENDED}")
         text = str(form.get("text", "")).strip()
         if len(text) > pages.MAX_TEXT:
             session.flash = self.templates.render("web.too_long", {"limit": pages.MAX_TEXT}).strip()
-        elif text and await self._admit(session, text):
+        elif not text:
+            session.flash = self.templates.render("system.empty_answer", {}).strip()
+        elif await self._admit(session, text):
             session.add(True, text)
             await self._turn(session, _typed(text, session.buttons))
         return _back()
@@ -103,7 +124,7 @@ class WebChat:
         """Take a button press, if it is from the screen now shown."""
         session, form = await self._form(request)
         if session is None:
-            return _back()
+            return _see_other(f"/?{ENDED}")
         index = str(form.get("b", ""))
         if str(form.get("screen")) != str(session.counter) or not index.isdigit() or int(index) >= len(session.buttons):
             session.flash = self.templates.render("web.stale", {}).strip()
@@ -116,20 +137,25 @@ class WebChat:
     async def upload(self, request: web.Request) -> web.StreamResponse:
         """Keep an uploaded file as evidence, read as it streams and never past the size limit."""
         session = self.sessions.get(request.cookies.get(COOKIE))
+        if session is None:
+            return _see_other(f"/?{ENDED}")  # not a byte of the file is read
         reader = await request.multipart() if request.content_type == "multipart/form-data" else None
-        fields: dict[str, str] = {}
-        data, name = b"", ""
+        data, name, token = b"", "", ""
         while reader is not None and (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
                 break
-            if part.name == "file":
+            if part.name == "csrf":  # the page's form sends it before the file
+                token = (await part.read(decode=True))[:200].decode("utf-8", "replace")
+            elif part.name == "file":
+                if not _token_ok(session, token):
+                    raise web.HTTPForbidden(text=self.templates.render("web.expired", {}).strip())
+                if not await self._admit(session):
+                    return _back()
                 name = (part.filename or "")[:200]
                 data = await _read_capped(part, MAX_BYTES + 1)
-            elif part.name in ("csrf", "screen"):
-                fields[part.name] = (await part.read(decode=True))[:200].decode("utf-8", "replace")
-        if session is None or not _token_ok(session, fields.get("csrf", "")):
-            return _back()
-        if not data or not await self._admit(session):
+                break
+        if not data:
+            session.flash = self.templates.render("web.no_file", {}).strip()
             return _back()
         session.add(True, name or "file")
         attachment = Attachment("document", "upload", len(data), "", name, "", datetime.now(UTC))
@@ -152,7 +178,7 @@ class WebChat:
         """Make a return code for this visitor, show it once, and keep only its slow hash."""
         session, _ = await self._form(request)
         if session is None:
-            return _back()
+            return _see_other(f"/?{ENDED}")
         code = codes.new_code(self.excluded)
         digest, key = await codes.stretch(code, self.pepper)
         await self.service.keep_return_code(PLATFORM, session.person, digest, codes.seal(key, session.person))
@@ -164,7 +190,7 @@ class WebChat:
         """Reopen the notes and plan a return code names, in a new session; limit the guesses."""
         session, form = await self._form(request)
         if session is None:
-            return _back()
+            return _see_other(f"/?{ENDED}")
         session.code_tries += 1
         if session.code_tries > CODE_TRIES or self.code_guesses.check("codes") is not Verdict.ALLOW:
             session.flash = self.templates.render("web.code_tries", {}).strip()
@@ -238,7 +264,7 @@ class WebChat:
         if session is None:
             return None, form
         if not _token_ok(session, form.get("csrf", "")):
-            raise web.HTTPForbidden(text="This form has expired. Please go back and reload the page.")
+            raise web.HTTPForbidden(text=self.templates.render("web.expired", {}).strip())
         return session, form
 
     def _set_cookie(self, response: web.StreamResponse, session: WebSession) -> None:

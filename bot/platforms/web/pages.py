@@ -15,6 +15,7 @@ from bot.engine.templates import TemplateLibrary
 from bot.platforms.web.sessions import Card, WebSession
 
 MAX_TEXT = 4096  # characters of one typed message, as on Telegram
+MAX_DOWNLOADS = 12  # files made for one session and kept to download (older links answer 404)
 WORDS = (
     "exit", "exit_hint", "emergency", "conversation", "guide_said", "you_said", "choices", "write", "send",
     "upload_label", "upload", "call", "download", "privacy", "later_heading", "later", "make_code",
@@ -58,6 +59,8 @@ def add_reply(session: WebSession, outputs: Sequence[Output], texts: Sequence[st
         token = secrets.token_urlsafe(16)
         session.downloads[token] = document
         files.append((token, document.filename))
+    for old in list(session.downloads)[:-MAX_DOWNLOADS]:  # files are kept in memory: only the latest
+        del session.downloads[old]
     parts += [t.strip() for t in texts if t.strip()]
     if parts or cards or files:
         session.add(False, "\n\n".join(parts), cards, tuple(files))
