@@ -31,7 +31,7 @@ JOURNEY = ("Who can help me", "Yes, Nottinghamshire", "A stranger", "Women&#39;s
 async def visitor(base: str, turns: int, latencies: list[float]) -> None:
     """Press through the routing journey again and again, as a browser without JavaScript would."""
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-        response = await http.get(base)
+        response = await http.get(f"{base}/?fresh")  # as a browser arrives after its one step through the site
         cookie, page = response.cookies[COOKIE].value, await response.text()
         for turn in range(turns):
             buttons = dict((label, index) for index, label in BUTTON.findall(page))

@@ -262,3 +262,16 @@ async def test_following_a_link_from_another_site_keeps_the_visit_under_way(
     await page.wait_for_selector("#log")
     assert await page.locator(".entry.person", has_text="a car outside again").count() == 1
     assert len(chat.sessions) == 1
+
+
+async def test_a_message_after_the_visit_ended_says_so_with_the_script(
+    served: tuple[WebChat, str], browser: Browser
+) -> None:
+    chat, base = served
+    page, _ = await open_page(browser, base)
+    chat.sessions.idle = 0
+    await chat.expire()
+    chat.sessions.idle = 60
+    await page.fill("#text", "he is at the bus stop")
+    await page.locator("#say button").click()
+    await page.locator(".flash", has_text="That chat had ended").wait_for()

@@ -30,10 +30,10 @@
     return entries.length ? Number(entries[entries.length - 1].dataset.n) : 0;
   }
 
-  function update(html, from) {
+  function update(html, from, url) {
     var fresh = new DOMParser().parseFromString(html, "text/html");
     var log = document.getElementById("log"), freshLog = fresh.getElementById("log");
-    if (!freshLog) { window.location.reload(); return; }
+    if (!freshLog) { window.location.assign(url); return; }  // the visit had ended: load the page it led to
     var shown = lastNumber(log), first = freshLog.querySelector(".entry");
     if (!first || Number(first.dataset.n) > shown + 1) { log.innerHTML = ""; shown = 0; }
     var added = [];
@@ -68,8 +68,8 @@
       redirect: "follow"
     }).then(function (response) {
       if (!response.ok) { throw new Error(String(response.status)); }
-      return response.text();
-    }).then(function (html) { update(html, form.id); })
+      return response.text().then(function (html) { update(html, form.id, response.url); });
+    })
       .catch(function () { form.submit(); });
   });
 }());
