@@ -48,10 +48,10 @@ def load_examples(directory: Path, problems: list[Diagnostic]) -> list[Example]:
     return found
 
 
-def _yaml_root(path: Path, problems: list[Diagnostic], fast: bool = True) -> tuple[YamlReader, yaml.Node | None]:
+def _yaml_root(path: Path, problems: list[Diagnostic]) -> tuple[YamlReader, yaml.Node | None]:
     reader = YamlReader(str(path))
     text = read_text(path, reader)
-    root = reader.parse(text, fast) if text is not None else None
+    root = reader.parse(text) if text is not None else None
     if text is not None and root is None and not reader.problems:
         reader.problem(1, "SCHEMA", "this file is empty")
     return reader, root

@@ -26,13 +26,13 @@ class YamlReader:
     path: str
     problems: list[Diagnostic] = field(default_factory=list)
 
-    def parse(self, text: str, fast: bool = False) -> yaml.Node | None:
+    def parse(self, text: str) -> yaml.Node | None:
         """Compose the document, reporting a syntax error with its line.
 
-        ``fast`` uses libyaml when it is there (large files of examples); on an error the pure-Python
+        libyaml reads it when it is there (a tenth of the time at start-up); on an error the pure-Python
         parser reads the file again, for its clearer message.
         """
-        loader = getattr(yaml, "CSafeLoader", None) if fast else None
+        loader = getattr(yaml, "CSafeLoader", None)
         if loader is not None:
             try:
                 return yaml.compose(text, Loader=loader)

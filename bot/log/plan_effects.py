@@ -10,7 +10,6 @@ from bot.engine.templates import TemplateLibrary
 from bot.engine.when import london_time
 from bot.flows.plan_parts import SECTIONS
 from bot.log.plan import PlanBook
-from bot.log.plan_pdf import plan_pdf
 from bot.log.plan_views import PlanWords, section_lines
 
 
@@ -39,5 +38,7 @@ async def export_plan(
     plan = await book.plan(key)
     sections = [(words.headings[s], section_lines(s, plan, words)) for s in SECTIONS]
     made = templates.render("plan.pdf_made", {"made": london_time(now)})
+    from bot.log.plan_pdf import plan_pdf  # fpdf2 and its font tools load on the first export, not at start
+
     pdf = await asyncio.to_thread(plan_pdf, words.title, made, sections, now)
     return Document(f"my-plan-{now:%Y-%m-%d}.pdf", "application/pdf", pdf)
