@@ -8,6 +8,7 @@ from functools import cached_property
 
 from bot.engine.model import Source
 from bot.engine.phrases import Phrase
+from bot.engine.spelling import WordSet
 
 DANGER_KINDS = ("cannot_speak", "followed_on_foot", "followed_driving", "nearby", "weapon", "threat", "attack")
 
@@ -56,6 +57,7 @@ class Lexicon:
     intents: Mapping[str, Topic]
     slots: Mapping[str, tuple[Topic, ...]]
     examples: tuple[Example, ...] = field(default=())
+    english: WordSet = field(default_factory=WordSet)  # correct spellings, never corrected to a known word
 
     @cached_property
     def firsts(self) -> frozenset[str]:

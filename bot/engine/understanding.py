@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,10 +35,12 @@ CLEARLY = 0.35  # a similarity this high beats a weak intent's phrase ("not in d
 GUESS = 0.12  # scores worth offering as "Did you mean" (below SURE)
 MAX_GUESSES = 3
 MAX_CHARS = 4096  # read for meaning (a Telegram message's limit); a longer note is still kept whole
+SPLIT_FROM = 9  # an unknown word this long may be words typed without spaces
 LONGEST_WORD = 24  # longer "words" are not words: never corrected (correcting them costs seconds)
 MAX_WORDS = 80  # only the start of a long message is read for intents: the question usually comes early
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _CLAUSE = re.compile(r"[.!?;,\n]+")
+_STRETCHED = re.compile(r"(.)\1{2,}")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,18 @@ class _Hit:
     phrase: Phrase
     sentence: int
     span: tuple[int, int]
+
+
+def _unstretched(word: str) -> list[str]:
+    """Return a word with each run of three or more of a letter cut to one, then to two."""
+    if not _STRETCHED.search(word):
+        return []
+    return [_STRETCHED.sub(r"\1", word), _STRETCHED.sub(r"\1\1", word)]
+
+
+def _cost(pieces: list[str], known: Callable[[str], bool]) -> int:
+    """Rank ways to split a word: fewest words, then most of them words the bot uses ("hes in", not "he sin")."""
+    return 2 * len(pieces) + sum(not known(p) for p in pieces)
 
 
 def _by_use(counts: Counter[str]) -> list[str]:
@@ -135,14 +149,36 @@ class Understanding:
         return self._corrected(self.lexicon.read(words(text)))
 
     def _corrected(self, said: tuple[str, ...]) -> tuple[str, ...]:
-        fixed = tuple(self.correct(w) for w in said)
+        fixed = tuple(part for w in said for part in self.correct(w).split())
         return said if fixed == said else self.lexicon.read(fixed)
 
     def _correct(self, word: str) -> str:
-        if word in self._speller or not 4 <= len(word) <= LONGEST_WORD or not word.isalpha():
+        if word in self._speller or not 3 <= len(word) <= LONGEST_WORD or not word.isalpha():
             return word
-        limit = 1 if len(word) <= 8 else 2  # wider only for long words: "pulled" is not "pull"
-        return self._speller.correct(word, limit) or word
+        if word in self.lexicon.english:  # "wake" is not a misspelt "take"
+            return word
+        for plain in dict.fromkeys(_unstretched(word)):  # "heeelp", "pleeease": letters held down in fear
+            if plain in self._speller:
+                return plain
+        if word.endswith("in") and (word + "g" in self._speller or word + "g" in self.lexicon.english):  # "walkin"
+            return word + "g"
+        limit = 1 if len(word) <= 6 else 2  # wider only for longer words: "pull" is not "pulled"
+        fixed = self._speller.correct(word, limit)
+        return fixed or (self._split(word) if len(word) >= SPLIT_FROM else word)
+
+    def _split(self, word: str) -> str:
+        """Return a run of known words typed without spaces ("cantspeakhesinthehouse"), or the word."""
+        known = self._speller.__contains__
+        best: list[list[str] | None] = [[]] + [None] * len(word)
+        for end in range(1, len(word) + 1):
+            for start in range(max(0, end - LONGEST_WORD), end):
+                before, piece = best[start], word[start:end]
+                if before is None or not (known(piece) or (len(piece) > 2 and piece in self.lexicon.english)):
+                    continue
+                if best[end] is None or _cost([*before, piece], known) < _cost(best[end] or [], known):
+                    best[end] = [*before, piece]
+        found = best[-1]
+        return " ".join(found) if found and len(found) > 1 else word
 
     def danger_now(self, text: str) -> str | None:
         """Return the kind of danger a message describes now, or None (danger only: cheap for flood checks)."""
@@ -267,8 +303,8 @@ class Understanding:
             scores = _boosted(scores, keywords)
         # A weak intent is taken when it is most of what was said ("I'm not in danger"), or nothing is clearer.
         weak = [h for clause in clauses for h in self._weak.find(clause)]
-        mostly = any((h[2][1] - h[2][0]) * 2 >= len(c) for c in clauses for h in self._weak.find(c))
-        if weak and (mostly or not scores or scores[0].score < CLEARLY):
+        mostly = sum(h[2][1] - h[2][0] for h in weak) * 2 >= sum(len(c) for c in clauses)
+        if weak and (mostly or (not keywords and (not scores or scores[0].score < CLEARLY))):
             topic, phrase, _ = weak[0]
             because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
             return topic, ()
@@ -316,7 +352,8 @@ class Understanding:
         return found
 
     def _denied(self, sentence: tuple[str, ...], start: int) -> bool:
-        for word in reversed(sentence[max(0, start - NEGATION_WINDOW) : start]):
+        # A match that starts its own clause ("no voice please, he will hear") is not denied by the one before.
+        for word in reversed(sentence[max(0, start - NEGATION_WINDOW) : start + (sentence[start] in CLAUSE_STARTS)]):
             if word in self._negations:
                 return True
             if word in CLAUSE_STARTS:

@@ -6,10 +6,11 @@ import re
 import unicodedata
 
 _APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": ""})
-_NOT_WORD = re.compile(r"[^\w*]+")
+# Words, and pictographs as words of their own: "🆘" and "🔪" say as much as "sos" and "knife" (words.yaml).
+_WORD = re.compile(r"[\w*]+|[\u2600-\u27bf\U0001f000-\U0001faff]")
 
 
 def words(text: str) -> tuple[str, ...]:
     """Return the lower-case words of a text, apostrophes dropped ("he's" -> "hes")."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    return tuple(w for w in _NOT_WORD.split(folded.replace("_", " ")) if w)
+    return tuple(_WORD.findall(folded.replace("_", " ")))

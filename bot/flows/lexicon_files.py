@@ -9,12 +9,14 @@ import yaml
 from bot.engine.diagnostics import Diagnostic
 from bot.engine.lexicon import DANGER_KINDS, Entry, Example, Lexicon, Topic
 from bot.engine.phrases import PhraseError, compile_phrase
+from bot.engine.spelling import WordSet
 from bot.engine.words import words
 from bot.flows.yaml_source import YamlReader, read_text
 
 NOT_NOW_KEYS = {"negations", "past", "hypothetical", "present", "present_tense", "in_a_note"}
 INTENT_KEYS = {"go", "label", "phrases", "weak", "phrase_only", "over"}
 EXAMPLE_KEYS = {"text", "intent", "danger"}
+ENGLISH = "english-words.txt"
 
 
 def load_lexicon(directory: Path) -> tuple[Lexicon, list[Diagnostic]]:
@@ -26,7 +28,25 @@ def load_lexicon(directory: Path) -> tuple[Lexicon, list[Diagnostic]]:
     intents = _load_intents(directory / "intents.yaml", empty, problems)
     slots = _load_slots(directory / "slots.yaml", empty, problems)
     examples = load_examples(directory / "examples", problems)
-    return Lexicon(say_as, danger, not_now, driving, intents, slots, tuple(examples)), problems
+    english = load_english(directory / ENGLISH, problems)
+    return Lexicon(say_as, danger, not_now, driving, intents, slots, tuple(examples), english), problems
+
+
+def load_english(path: Path, problems: list[Diagnostic]) -> WordSet:
+    """Load the correctly spelt words, one a line; a line that is not one lower-case word is a problem."""
+    reader = YamlReader(str(path))
+    text = read_text(path, reader) if path.exists() else ""
+    found: list[str] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        if word.isalpha() and word.islower():
+            found.append(word)
+        else:
+            reader.problem(number, "SCHEMA", f"'{word[:40]}' is not one word in lower case")
+    problems.extend(reader.problems)
+    return WordSet(found)
 
 
 def load_examples(directory: Path, problems: list[Diagnostic]) -> list[Example]:
