@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -26,9 +28,14 @@ class Phrase:
     """A pattern as written, and every form it spells out (words, with "*" for a gap)."""
 
     text: str
-    forms: tuple[tuple[str, ...], ...]
+    spelt: str  # the forms, a line each: one string takes a third of the memory of tens of thousands of tuples
     whole: bool
     keyword: bool = False  # one word or one list of alternatives, such as "(camera|cctv)": a clue, not proof
+
+    @property
+    def forms(self) -> tuple[tuple[str, ...], ...]:
+        """Return every form, as words."""
+        return tuple(tuple(map(sys.intern, line.split(" "))) for line in self.spelt.split("\n"))
 
 
 Reader = Callable[[tuple[str, ...]], tuple[str, ...]]
@@ -53,16 +60,17 @@ def compile_phrase(text: str, read: Reader = lambda said: said) -> Phrase:
             slots.append([words(word)])
         else:
             slots.append([words(choice) for choice in group.split("|")])
-    forms: list[tuple[str, ...]] = []
+    forms: dict[tuple[str, ...], None] = {}  # in order, each once
+    read = functools.lru_cache(maxsize=None)(read)  # the same runs of words recur in many forms
     for combo in itertools.islice(itertools.product(*slots), MAX_FORMS + 1):
         form = _strip_gaps(_read_form(tuple(w for part in combo for w in part), read))
-        if form and form not in forms:
-            forms.append(form)
+        if form:
+            forms[form] = None
     if len(forms) > MAX_FORMS:
         raise PhraseError(f"spells out more than {MAX_FORMS} forms: split it into simpler phrases")
     if not any(w != "*" for form in forms for w in form):
         raise PhraseError("has no words to match")
-    return Phrase(text, tuple(forms), whole, keyword=not whole and len(slots) == 1)
+    return Phrase(text, "\n".join(" ".join(f) for f in forms), whole, keyword=not whole and len(slots) == 1)
 
 
 def _strip_gaps(form: tuple[str, ...]) -> tuple[str, ...]:
@@ -109,11 +117,15 @@ class _Node(Generic[K]):
             found = self.next[word] = _Node()
         return found
 
-    def end(self, word: str, end: tuple[K, Phrase]) -> None:
+    def end(self, word: str, end: tuple[K, Phrase], alone: tuple[tuple[K, Phrase]]) -> None:
         """Record a phrase that ends with this word after this node."""
         if self.last is None:
             self.last = {}
-        self.last[word] = (*self.last.get(word, ()), end)
+        before = self.last.get(word)
+        if before is None or before is alone:
+            self.last[word] = alone
+        elif end not in before:
+            self.last[word] = (*before, end)
 
 
 class PhraseIndex(Generic[K]):
@@ -122,7 +134,8 @@ class PhraseIndex(Generic[K]):
     def __init__(self, phrases: Iterable[tuple[K, Phrase]]) -> None:
         self._root: _Node[K] = _Node()
         for key, phrase in phrases:
-            end = (key, phrase)  # one tuple shared by every form: forms run to tens of thousands
+            end = (key, phrase)  # shared by every form, and so is a list of it alone: forms run to tens of thousands
+            alone = (end,)
             for form in phrase.forms:
                 node = self._root
                 for word in form[:-1]:
@@ -131,7 +144,7 @@ class PhraseIndex(Generic[K]):
                         node = node.gap
                     else:
                         node = node.child(word)
-                node.end(form[-1], end)
+                node.end(form[-1], end, alone)
 
     def find(self, said: tuple[str, ...]) -> list[tuple[K, Phrase, tuple[int, int]]]:
         """Return every phrase that matches, with its first match (start, end), in order of where it starts."""

@@ -14,6 +14,10 @@ def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _listed(found: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (found,) if isinstance(found, str) else found
+
+
 def distance(a: str, b: str) -> int:
     """Return the optimal string alignment distance: insertions, deletions, substitutions, swaps of neighbours."""
     previous, current = list(range(len(b) + 1)), [0] * (len(b) + 1)
@@ -34,13 +38,15 @@ class Speller:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._rank: dict[str, int] = {}
-        self._near: dict[str, list[str]] = {}
+        # Most variants belong to one word: kept as that word, not a list of one (a megabyte less when idle).
+        self._near: dict[str, str | tuple[str, ...]] = {}
         for word in vocabulary:
             if word in self._rank:
                 continue
             self._rank[word] = len(self._rank)
             for variant in {word} | _deletions(word):
-                self._near.setdefault(variant, []).append(word)
+                before = self._near.get(variant)
+                self._near[variant] = word if before is None else (*_listed(before), word)
 
     def __contains__(self, word: object) -> bool:
         return word in self._rank
@@ -50,7 +56,7 @@ class Speller:
         variants = {word} | _deletions(word)
         if limit > 1:
             variants |= {d for v in list(variants) for d in _deletions(v)}
-        candidates = {known for v in variants for known in self._near.get(v, ())}
+        candidates = {known for v in variants for known in _listed(self._near.get(v, ()))}
         # On a tie, a word with a letter left out ("pulld") is likelier than one with a letter too many.
         scored = [(distance(word, known), len(known) < len(word), self._rank[known], known) for known in candidates]
         best = min((s for s in scored if s[0] <= limit), default=None)

@@ -64,6 +64,8 @@ class TemplateLibrary:
             env.globals["number"] = numbers
             self._compiled[fmt] = {}
             for template in self.sources.values():
+                if template.id in self._static:
+                    continue  # its text is its rendering: compiling it would only cost memory and start-up
                 compiled = self._compile(env, template, report=fmt == "plain")
                 if compiled is not None:
                     self._compiled[fmt][template.id] = compiled
@@ -96,10 +98,10 @@ class TemplateLibrary:
 
     def render(self, template_id: str, variables: Mapping[str, Any], fmt: OutputFormat = "plain") -> str:
         """Render a template; raises KeyError for an unknown id and Jinja2 errors for bad variables."""
-        template = self._compiled[fmt].get(template_id)
-        if template is None:
-            raise KeyError(template_id)
         static = self._static.get(template_id)
         if static is not None:
             return static
+        template = self._compiled[fmt].get(template_id)
+        if template is None:
+            raise KeyError(template_id)
         return template.render(**variables).strip()

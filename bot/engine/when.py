@@ -6,8 +6,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 LONDON = ZoneInfo("Europe/London")
 _BARE_HOUR = re.compile(r"\bat (\d{1,2})\b(?!\s*(?:[:.]\d|am|pm|a\.m|p\.m))", re.IGNORECASE)
 _SETTINGS = {
@@ -27,6 +25,8 @@ def parse_when(text: str, now: datetime) -> datetime | None:
         return None
     local_now = now.astimezone(LONDON)
     settings = {**_SETTINGS, "RELATIVE_BASE": local_now.replace(tzinfo=None)}
+    import dateparser  # loaded on the first time read, not at start: 4 MB a bot that is idle does not need
+
     found = dateparser.parse(phrase, languages=["en"], settings=settings)
     if found is None:
         return None
