@@ -99,6 +99,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}: {value:.3f}")
     for name, value in cost(examples).items():
         print(f"{name}: {value:.3f}")
+    problems: list[Diagnostic] = []
+    development = load_examples(CONTENT / "development", problems)[: args.limit]
+    print(f"\ndevelopment set (written in round 2 and read to find gaps, so not a fair measure): {len(development)}")
+    for name, value in figures(understanding, development).items():
+        print(f"{name}: {value:.3f}")
     rows, confusions = per_intent(understanding, examples)
     print("\n".join(["", *rows, "", "Confusions (intended -> read as: messages):"]))
     print("; ".join(f"{t} -> {p}: {n}" for (t, p), n in confusions.most_common()))

@@ -17,9 +17,9 @@ from bot.settings import PROJECT_ROOT
 HELD_OUT = PROJECT_ROOT / "content" / "understanding" / "heldout"
 # Floors measured on the held-out set (BENCHMARKS.md). The targets are recall 1.00 and intents
 # 0.90; these guard what is reached today against going backwards, and are raised as it improves.
-DANGER_RECALL_FLOOR = 0.93
+DANGER_RECALL_FLOOR = 0.97
 FALSE_ALARM_CEILING = 0.05
-INTENT_ACCURACY_FLOOR = 0.80
+INTENT_ACCURACY_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,13 @@ def held_out(program: Program) -> list[Example]:
         ("sos", "attack"),
         ("if i phone anyone he'll hear me", "cannot_speak"),  # no "what if" sets aside not being able to speak
         ("he was here yesterday and he is outside again now", "nearby"),  # a present cue beats a past one
+        ("no voice pls he will hear", "cannot_speak"),  # "no" belongs to the clause before
+        ("cantspeakhesinthehouse", "cannot_speak"),  # words typed without spaces
+        ("🆘🆘🆘", "attack"),
+        ("bleeding he hit me", "attack"),
+        ("i can hear him coming up the stairs", "nearby"),
+        ("his car jus pulld up outsid", "nearby"),
+        ("he just sent ur dead when i get there", "threat"),
     ],
 )
 def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: str, kind: str) -> None:
@@ -71,6 +78,27 @@ def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: st
 def test_denials_past_events_and_what_ifs_are_not_danger_now(understanding: Understanding, text: str) -> None:
     reading = understanding.read(text)
     assert reading.danger is None, reading.because
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("hes asleep i dont want to wake him", "he is asleep i do not want to wake him"),  # real words stay
+        ("heeelp pleeease", "help please"),  # letters held down
+        ("im walkin home", "i am walking home"),  # a dropped g
+        ("he pulld up", "he pulled up"),  # a letter left out rather than one too many
+    ],
+)
+def test_spellings_are_read_as_meant_and_real_words_left_alone(
+    understanding: Understanding, typed: str, read_as: str
+) -> None:
+    assert " ".join(understanding.normalise(typed)) == read_as
+
+
+def test_a_weak_reassurance_does_not_hide_the_question_asked(understanding: Understanding) -> None:
+    reading = understanding.read("its not urgent, how do i get an advocate")
+    assert (reading.danger, reading.intent) == (None, "advocacy"), reading.because
+    assert understanding.read("I'm not in danger").intent == "not_in_danger"
 
 
 def test_a_past_danger_is_noticed_without_calling_it_danger(understanding: Understanding) -> None:

@@ -46,9 +46,10 @@ def _shadowed(content: Content, understanding: Understanding) -> Iterator[Diagno
 
 
 def _examples(content: Content, held_out: bool) -> Iterator[Diagnostic]:
-    """Flag labelled messages whose labels are not known, in examples/ and (``held_out``) heldout/."""
+    """Flag labelled messages whose labels are not known, in examples/ and (``held_out``) heldout/ and development/."""
     problems: list[Diagnostic] = []
-    kept = load_examples(content.directory / "understanding" / "heldout", problems) if held_out else []
+    folders = ("heldout", "development") if held_out else ()
+    kept = [e for name in folders for e in load_examples(content.directory / "understanding" / name, problems)]
     yield from problems
     labels: dict[str, tuple[str | None, str | None]] = {}
     for example in content.lexicon.examples:
