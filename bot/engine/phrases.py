@@ -97,6 +97,23 @@ def _read_form(form: tuple[str, ...], read: Reader) -> tuple[str, ...]:
     return tuple(out[:-1])
 
 
+V = TypeVar("V")
+Table = dict[str, V] | tuple[str, V] | None  # a table of one word is kept as a pair: most are, and a dict is 4x
+
+
+def _get(table: Table[V], word: str) -> V | None:
+    """Return what a word leads to in a table, or None."""
+    if table is None:
+        return None
+    if isinstance(table, tuple):
+        return table[1] if table[0] == word else None
+    return table.get(word)
+
+
+def _packed(table: Table[V]) -> Table[V]:
+    return next(iter(table.items())) if isinstance(table, dict) and len(table) == 1 else table
+
+
 class _Node(Generic[K]):
     """One step of the phrase trie: the words that may come next, phrases that end with a next word (kept
     without a node of their own: most forms end in a list of alternatives), and what a gap leads to."""
@@ -104,12 +121,13 @@ class _Node(Generic[K]):
     __slots__ = ("gap", "last", "next")
 
     def __init__(self) -> None:
-        self.next: dict[str, _Node[K]] | None = None
-        self.last: dict[str, tuple[tuple[K, Phrase], ...]] | None = None
+        self.next: Table[_Node[K]] = None
+        self.last: Table[tuple[tuple[K, Phrase], ...]] = None
         self.gap: _Node[K] | None = None
 
     def child(self, word: str) -> _Node[K]:
         """Return the node after a word, making it if needed."""
+        assert not isinstance(self.next, tuple)  # tables are packed only once the trie is built
         if self.next is None:
             self.next = {}
         found = self.next.get(word)
@@ -119,6 +137,7 @@ class _Node(Generic[K]):
 
     def end(self, word: str, end: tuple[K, Phrase], alone: tuple[tuple[K, Phrase]]) -> None:
         """Record a phrase that ends with this word after this node."""
+        assert not isinstance(self.last, tuple)
         if self.last is None:
             self.last = {}
         before = self.last.get(word)
@@ -126,6 +145,22 @@ class _Node(Generic[K]):
             self.last[word] = alone
         elif end not in before:
             self.last[word] = (*before, end)
+
+    def pack(self) -> None:
+        """Keep each table of one word as a pair, and equal tables of last words once, here and below.
+
+        "outside (my|the|our) (house|flat|…)" ends in the same table after "my", "the" and "our".
+        """
+        stack: list[_Node[K]] = [self]
+        tables: dict[tuple[tuple[str, int], ...], Table[tuple[tuple[K, Phrase], ...]]] = {}
+        while stack:
+            node = stack.pop()
+            children = list(node.next.values()) if isinstance(node.next, dict) else []
+            stack.extend([*children, *([node.gap] if node.gap is not None else [])])
+            node.next = _packed(node.next)
+            if isinstance(node.last, dict):
+                same = tuple(sorted((word, id(ends)) for word, ends in node.last.items()))
+                node.last = tables.setdefault(same, _packed(node.last))
 
 
 class PhraseIndex(Generic[K]):
@@ -145,6 +180,7 @@ class PhraseIndex(Generic[K]):
                     else:
                         node = node.child(word)
                 node.end(form[-1], end, alone)
+        self._root.pack()
 
     def find(self, said: tuple[str, ...]) -> list[tuple[K, Phrase, tuple[int, int]]]:
         """Return every phrase that matches, with its first match (start, end), in order of where it starts."""
@@ -158,11 +194,12 @@ class PhraseIndex(Generic[K]):
         if at >= len(said):
             return
         word = said[at]
-        for key, phrase in (node.last or {}).get(word, ()):
+        for key, phrase in _get(node.last, word) or ():
             if id(phrase) not in found and (not phrase.whole or (start == 0 and at + 1 == len(said))):
                 found[id(phrase)] = (key, phrase, (start, at + 1))
-        if node.next is not None and word in node.next:
-            self._step(node.next[word], said, start, at + 1, found)
+        after = _get(node.next, word)
+        if after is not None:
+            self._step(after, said, start, at + 1, found)
         if node.gap is not None and at > start:
             for skip in range(MAX_GAP + 1):
                 self._step(node.gap, said, start, at + skip, found)
