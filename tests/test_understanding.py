@@ -80,21 +80,6 @@ def test_denials_past_events_and_what_ifs_are_not_danger_now(understanding: Unde
     assert reading.danger is None, reading.because
 
 
-@pytest.mark.parametrize(
-    ("typed", "read_as"),
-    [
-        ("hes asleep i dont want to wake him", "he is asleep i do not want to wake him"),  # real words stay
-        ("heeelp pleeease", "help please"),  # letters held down
-        ("im walkin home", "i am walking home"),  # a dropped g
-        ("he pulld up", "he pulled up"),  # a letter left out rather than one too many
-    ],
-)
-def test_spellings_are_read_as_meant_and_real_words_left_alone(
-    understanding: Understanding, typed: str, read_as: str
-) -> None:
-    assert " ".join(understanding.normalise(typed)) == read_as
-
-
 def test_a_weak_reassurance_does_not_hide_the_question_asked(understanding: Understanding) -> None:
     reading = understanding.read("its not urgent, how do i get an advocate")
     assert (reading.danger, reading.intent) == (None, "advocacy"), reading.because
