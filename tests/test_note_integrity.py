@@ -200,7 +200,7 @@ async def test_back_from_emergency_help_to_a_question_answers_its_note_on_telegr
     second = dict(fake.buttons(fake.sent(ALICE)[-1]))
     assert (await send_update(running, fake.press(ALICE, first["Add details"]))).endswith('note "incident 1")')
     await send_update(running, fake.press(ALICE, dict(fake.buttons(fake.sent(ALICE)[-1]))["🆘 In danger now"]))
-    danger_back = dict(fake.buttons(fake.sent(ALICE)[-1]))["Back"]
+    danger_back = dict(fake.buttons(fake.sent(ALICE)[-1]))["Back to where I was"]
     await send_update(running, fake.press(ALICE, second["Stop here"]))  # under the second note's "Saved."
     await send_update(running, fake.press(ALICE, danger_back))  # back to the emergency screen
     question = await send_update(running, fake.press(ALICE, danger_back))  # and back to the question
