@@ -14,7 +14,7 @@ import io
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import BinaryIO
 
 from bot.engine.outputs import Document
 from bot.engine.when import london_time
@@ -87,33 +87,8 @@ def manifest(packed: Sequence[Packed], numbers: dict[str, int], header: Sequence
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-class _Chunks(io.RawIOBase):
-    """A write-only sink that keeps what is written as it came (no copying as it grows), joined once at the end."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.chunks: list[bytes] = []
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self.chunks.append(chunk)
-        self.size += len(chunk)
-        return len(chunk)
-
-    def tell(self) -> int:
-        return self.size
-
-    def joined(self) -> bytes:
-        return b"".join(self.chunks)
-
-
-def write_part(first: dict[str, bytes], packed: Sequence[Packed], read: ReadFile) -> bytes:
-    """Return one part as a ZIP: the ``first`` files compressed, then each file as it came, read one at a time."""
-    out = _Chunks()
+def write_part(out: BinaryIO, first: dict[str, bytes], packed: Sequence[Packed], read: ReadFile) -> None:
+    """Write one part as a ZIP: the ``first`` files compressed, then each file as it came, read one at a time."""
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as pack:
         for name, data in first.items():
             pack.writestr(name, data, zipfile.ZIP_DEFLATED)
@@ -122,7 +97,6 @@ def write_part(first: dict[str, bytes], packed: Sequence[Packed], read: ReadFile
             if hashlib.sha256(data).hexdigest() != p.sha256:  # the pack holds exactly what the manifest says
                 raise ValueError("a file changed after the manifest was made")
             pack.writestr(p.name, data)  # as it came: photos barely compress
-    return out.joined()
 
 
 def documents(stem: str, first: dict[str, bytes], packed: Sequence[Packed], make: MakePart) -> list[Document]:

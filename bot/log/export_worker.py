@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from functools import partial
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -91,7 +92,7 @@ class Worker:
         return pdf
 
     async def part(self, originals: Originals, packed: Sequence[Packed], first: dict[str, bytes]) -> bytes:
-        """Return one part of the evidence pack, its files read by the worker (its bytes come unpickled)."""
+        """Return one part of the evidence pack, its files read and zipped by the worker."""
         part = await _ask(self.pipe, ("part", (originals, list(packed), first)), raw=True)
         assert isinstance(part, bytes)
         return part
@@ -103,7 +104,13 @@ async def _ask(pipe: Connection, message: tuple[str, Any], raw: bool = False) ->
         outcome, value = pipe.recv()
         if outcome != "ok":
             raise ExportFailed(str(value))
-        return pipe.recv_bytes() if raw else value  # a part's 45 MB is not unpickled: no copy holding the GIL
+        if not raw:
+            return value
+        # A part (up to 45 MB) comes as a file in memory, read in one call that lets go of the interpreter
+        # lock: through the pipe it would be copied in thousands of small pieces, each holding it.
+        with open(reduction.recv_handle(pipe), "rb") as made:
+            made.seek(0)
+            return made.read()
 
     return await asyncio.to_thread(call)
 
@@ -128,7 +135,8 @@ def serve(pipe: Connection, memory_limit: int) -> None:
             continue
         if kind == "part":
             pipe.send(("ok", None))
-            pipe.send_bytes(value)
+            reduction.send_handle(pipe, value, os.getppid())
+            os.close(value)
         else:
             pipe.send(("ok", value))
 
@@ -140,8 +148,10 @@ def _answer(kind: str, payload: Any, thumbnails: dict[str, bytes | None]) -> Any
             return evidence_pack.describe(files, numbers, read, partial(_look, thumbnails))
     if kind == "part":
         originals, packed, first = payload
-        with reading(originals) as read:
-            return evidence_pack.write_part(first, packed, read)
+        made = os.memfd_create("part", os.MFD_CLOEXEC)  # in memory, never on disk: the files are not encrypted
+        with reading(originals) as read, open(made, "wb", closefd=False) as out:
+            evidence_pack.write_part(out, first, packed, read)
+        return made
     if kind == "plan":
         from bot.log.plan_pdf import plan_pdf  # fpdf2 and its fonts load only in a worker, never in the bot
 
