@@ -1,4 +1,4 @@
-"""The evidence pack: every original exactly as it came, a manifest with SHA-256, parts under 50 MB, made by a worker."""
+"""The evidence pack: every original as it came, a manifest with SHA-256, parts under 50 MB, made by a worker."""
 
 from __future__ import annotations
 
