@@ -18,9 +18,8 @@ from bot.engine.files import EvidenceUnavailable
 from bot.engine.model import PLAN_ACTIONS
 from bot.engine.outputs import Button, Buttons, Effect, LogView, Output, PlanView, PlatformAction
 from bot.engine.program import Program
-from bot.engine.screen import NOTE_SLOT
+from bot.engine.screen import NEW_NOTE, NOTE_SLOT
 from bot.engine.state import ConversationState
-from bot.engine.step import NEW_NOTE
 from bot.engine.templates import TemplateLibrary
 from bot.flows.program import load_program
 from bot.flows.template_files import PLATFORMS

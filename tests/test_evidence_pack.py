@@ -1,4 +1,4 @@
-"""The evidence pack: every original exactly as it came, a manifest with SHA-256, parts under 50 MB."""
+"""The evidence pack: every original as it came, a manifest with SHA-256, parts under 50 MB, made by a worker."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ import io
 import os
 import zipfile
 
+import pytest
 from pypdf import PdfReader
 
 from bot.engine.events import Command
 from bot.engine.outputs import Buttons, Document, Message
+from bot.log.export_worker import ExportFailed
 from bot.service import ChatService
+from tests.transcript import replay
 
 TELEGRAM_LIMIT = 50 * 1000 * 1000
 
@@ -56,3 +59,22 @@ async def test_a_log_without_files_has_no_pack(service: ChatService) -> None:
     export = next(b.event for o in outputs if isinstance(o, Buttons) for b in o.buttons if b.label.startswith("Export"))
     reply = await service.handle("terminal", "ann", export) or ()
     assert [d.filename[-4:] for d in reply if isinstance(d, Document)] == [".pdf", ".csv"]
+
+
+async def test_a_part_is_read_by_the_worker_when_sent_and_not_after_delete_everything(service: ChatService) -> None:
+    book, key = service.notebook, service.pseudonymiser.key("terminal", "local")
+    await service.handle("terminal", "local", Command("note", "he left a note on my car"))
+    [note] = await book.notes(key)
+    photo = b"\xff\xd8\xff\xe0" + os.urandom(1024)
+    await book.add_evidence(key, note.id, photo, {"kind": "photo", "mime": "image/jpeg", "name": "car.jpg"})
+    outputs = await service.handle("terminal", "local", Command("log")) or ()
+    export = next(b.event for o in outputs if isinstance(o, Buttons) for b in o.buttons if b.label.startswith("Export"))
+    [pack] = [o for o in await service.handle("terminal", "local", export) or () if isinstance(o, Document)][2:]
+    assert pack.data == b"" and pack.make is not None  # nothing of the pack is held until it is sent
+    for _ in range(2):  # made again each time (the web chat keeps it to download): the same files each time
+        with zipfile.ZipFile(io.BytesIO(await pack.content())) as part:
+            assert [part.read(n) for n in part.namelist() if n.startswith("files/")] == [photo]
+    await replay(service, ["/forget", "Yes, delete everything"])
+    assert await book.notes(key) == []
+    with pytest.raises(ExportFailed):
+        await pack.content()

@@ -109,9 +109,9 @@ def test_the_pdf_says_when_it_happened_and_when_it_was_written(program: Program)
 
 
 def test_emoji_are_printed_as_their_names_never_dropped(program: Program) -> None:
-    note = Note("n", NOW, NOW, "he sent 🔪🔪 and 👍🏽 then 他")
+    note = Note("n", NOW, NOW, "he sent 🔪🔪 and 👍🏽 then ཀ")
     text = " ".join(pdf_text(export_pdf([note], [], program.content.templates, NOW)).split())
-    assert "he sent [kitchen knife][kitchen knife] and [thumbs up medium skin tone] then [cjk" in text
+    assert "he sent [kitchen knife][kitchen knife] and [thumbs up medium skin tone] then [tibetan letter ka]" in text
 
 
 def test_arabic_and_urdu_are_shaped_and_read_right_to_left(program: Program) -> None:
@@ -121,6 +121,37 @@ def test_arabic_and_urdu_are_shaped_and_read_right_to_left(program: Program) -> 
     assert "ينتظرني" in text and "العمل" in text  # in reading order: unshaped, they come out reversed
     assert "کھڑا" in text and "تھا" in text  # Urdu letters only the shipped Noto Sans Arabic has
     assert "ينتظرني"[::-1] not in text
+
+
+# Nottinghamshire's commonest languages after English and Urdu/Arabic: Chinese (simplified, and traditional
+# with Cantonese's own characters), Punjabi (Gurmukhi), Bengali, Gujarati and Hindi (Devanagari).
+SCRIPTS = {
+    "NotoSansGurmukhi": "ਉਹ ਮੇਰੇ ਘਰ ਦੇ ਬਾਹਰ ਖੜ੍ਹਾ ਸੀ",
+    "NotoSansBengali": "সে আমার বাড়ির বাইরে দাঁড়িয়ে ছিল",
+    "NotoSansGujarati": "તે મારા ઘરની બહાર ઊભો હતો",
+    "NotoSansDevanagari": "वह मेरे घर के बाहर खड़ा था",
+    "DroidSansFallback": "他每天在我家外面等我",
+    "Cantonese": "佢成日喺我屋企外面",
+}
+
+
+def test_chinese_and_indic_scripts_are_printed_shaped_never_as_names(program: Program) -> None:
+    notes = [Note(font, NOW, NOW, text) for font, text in SCRIPTS.items()]
+    page = PdfReader(io.BytesIO(export_pdf(notes, [], program.content.templates, NOW))).pages[0]
+    # pypdf spaces some clusters oddly (tabs, control characters between Bengali ones); the letters are what count.
+    text = "".join(c for c in page.extract_text() if c.isprintable() and not c.isspace())
+    assert all("".join(words.split()) in text for words in SCRIPTS.values())
+    assert "[" not in text  # no character printed as its name
+    fonts = {str(f["/BaseFont"]).split("+")[1]: f for f in page["/Resources"]["/Font"].values()}
+    assert set(SCRIPTS) - {"Cantonese"} <= set(fonts)
+    # Shaped by HarfBuzz: one glyph for two characters (the nukta in खड़ा, the subjoined ha in ਖੜ੍ਹਾ).
+    assert "<0921093C>" in fonts["NotoSansDevanagari"]["/ToUnicode"].get_data().decode()
+    assert "<0A4D0A39>" in fonts["NotoSansGurmukhi"]["/ToUnicode"].get_data().decode()
+
+
+def test_the_large_cjk_font_is_loaded_only_for_a_log_that_needs_it(program: Program) -> None:
+    page = PdfReader(io.BytesIO(export_pdf(make_notes(3), [], program.content.templates, NOW))).pages[0]
+    assert not any("Droid" in str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values())
 
 
 def test_no_heading_is_left_alone_at_the_foot_of_a_page(program: Program) -> None:

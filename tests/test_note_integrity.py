@@ -170,3 +170,41 @@ async def test_after_a_file_the_evidence_question_offers_next_not_skip(service: 
     after = saved_buttons(kept)
     assert "Next" in after and "Skip" not in after
     assert "Skip" in saved_buttons(await service.handle("terminal", "ann", after["Next"]))  # the next question
+
+
+@pytest.mark.parametrize("count", [2, 3, 6])
+async def test_back_to_a_question_after_another_notes_button_answers_the_note_it_was_asked_for(
+    service: ChatService, count: int
+) -> None:
+    now = datetime.now(UTC)
+    kept = [
+        saved_buttons(await service.handle("terminal", "ann", Command("note", f"incident {n}", now)))
+        for n in range(1, count + 1)
+    ]
+    asked = await service.handle("terminal", "ann", kept[0]["Add details"])
+    assert str(asked[0].text).endswith('(For your note "incident 1")')  # type: ignore[index,union-attr]
+    await service.handle("terminal", "ann", kept[-1]["Stop here"])  # a button kept under the last note
+    again = await service.handle("terminal", "ann", Command("back"))
+    assert again is not None
+    assert str(again[0].text).endswith('(For your note "incident 1")')  # type: ignore[union-attr]
+    await service.handle("terminal", "ann", Text("yesterday 5pm", now))
+    when = await when_of(service, "terminal", "ann")
+    assert [n for n, w in when.items() if w] == ["incident 1"]
+
+
+async def test_back_from_emergency_help_to_a_question_answers_its_note_on_telegram(running: Running) -> None:
+    fake = running.fake
+    await say(running, ALICE, "/note incident 1")
+    first = dict(fake.buttons(fake.sent(ALICE)[-1]))
+    await say(running, ALICE, "/note incident 2")
+    second = dict(fake.buttons(fake.sent(ALICE)[-1]))
+    assert (await send_update(running, fake.press(ALICE, first["Add details"]))).endswith('note "incident 1")')
+    await send_update(running, fake.press(ALICE, dict(fake.buttons(fake.sent(ALICE)[-1]))["🆘 In danger now"]))
+    danger_back = dict(fake.buttons(fake.sent(ALICE)[-1]))["Back to where I was"]
+    await send_update(running, fake.press(ALICE, second["Stop here"]))  # under the second note's "Saved."
+    await send_update(running, fake.press(ALICE, danger_back))  # back to the emergency screen
+    question = await send_update(running, fake.press(ALICE, danger_back))  # and back to the question
+    assert question.startswith("When did it happen?") and question.endswith('(For your note "incident 1")')
+    assert (await say(running, ALICE, "yesterday 5pm")).startswith("Noted: ")
+    when = await when_of(running.bot.service, PLATFORM, ALICE)
+    assert when["incident 1"].endswith("(yesterday 5pm)") and when["incident 2"] == ""

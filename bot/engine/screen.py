@@ -24,6 +24,10 @@ from bot.engine.state import ConversationState
 
 MAX_STEPS = 25  # automatic moves in one turn before the engine gives up on a loop
 NOTE_SLOT = "note_id"  # the note in hand: follow-up answers, corrections and files go to it
+PREVIEW_SLOT = "note_preview"  # the start of the note in hand, quoted by its questions
+NEW_NOTE = "new"  # the note this turn saves; the service puts its id in its place once it is stored
+NOTE_PLACE = (NOTE_SLOT, "answered", PREVIEW_SLOT)  # what /back restores with a note's screen
+PLACE_SEPARATOR = "\x1f"  # never in a preview: it is whitespace, and previews have their whitespace folded
 FILE_KEPT_SLOT = "file_kept"  # set while the question on screen has had a file sent to it
 NOTE_ACTIONS = frozenset({"save_answer", "correct_answer", "amend_note", "amend_edited", "delete_note"})
 
@@ -37,9 +41,9 @@ class Screen:
         self.outputs: list[Output] = []
         self.sent_at: datetime | None = None
 
-    def go(self, target: str) -> None:
-        """Move to a node, remembering where the person was for /back."""
-        self.state = self.state.moved_to(target, remember=self.state.node)
+    def go(self, target: str, came_from: str | None = None) -> None:
+        """Move to a node, remembering where the person was (``came_from``, else here) for /back."""
+        self.state = self.state.moved_to(target, remember=came_from or self.place())
         if self.state.slots.get(FILE_KEPT_SLOT):
             self.state = self.state.with_slots({FILE_KEPT_SLOT: ""})
         if self.program.flows.nodes[target].show == "list":
@@ -50,9 +54,19 @@ class Screen:
         if not self.state.history:
             self.enter(self.start_of("menu"))
             return
-        previous = self.state.history[-1]
+        previous, *note = self.state.history[-1].split(PLACE_SEPARATOR)
         self.state = replace(self.state, history=self.state.history[:-1])
+        if len(note) == len(NOTE_PLACE):  # a note's screen goes back to that note, whatever was pressed since
+            self.state = self.state.with_slots(dict(zip(NOTE_PLACE, note, strict=True)))
         self.enter(previous if previous in self.program.flows.nodes else self.start_of("menu"), again=True)
+
+    def place(self) -> str | None:
+        """Return where the person is, for /back: the node, with the note in hand when the node is about one."""
+        node = self.current
+        note = self.state.slots.get(NOTE_SLOT, "")
+        if node is None or not note or note == NEW_NOTE or not self.about_note(node):
+            return self.state.node
+        return PLACE_SEPARATOR.join((node.id, *(self.state.slots.get(slot, "") for slot in NOTE_PLACE)))
 
     def enter(self, target: str, again: bool = False) -> None:
         """Show a node and follow automatic moves until one waits for the person.

@@ -23,7 +23,7 @@ from bot.engine.events import (
 from bot.engine.model import ANSWER_ACTIONS, EDITED_NODE, PLATFORM_COMMANDS, Node
 from bot.engine.outputs import AskText, Button, Buttons, Effect, Output, PlatformAction
 from bot.engine.program import Program
-from bot.engine.screen import FILE_KEPT_SLOT, NOTE_SLOT, Screen, number_in
+from bot.engine.screen import FILE_KEPT_SLOT, NEW_NOTE, NOTE_SLOT, PREVIEW_SLOT, Screen, number_in
 from bot.engine.state import ConversationState
 from bot.engine.understanding import Reading
 from bot.engine.when import london_time, parse_when
@@ -31,9 +31,7 @@ from bot.engine.when import london_time, parse_when
 MAX_ANSWER_CHARS = 4000  # kept in the conversation state
 MAX_NOTE_CHARS = 65_536  # handed to the log: evidence is kept whole (a Telegram message is at most 4,096)
 EDITED_SLOT = "edited"  # the new words of a changed message, until the person says whether to add them
-PREVIEW_SLOT = "note_preview"  # the start of the note in hand, quoted by its questions
 PREVIEW_WORDS = 40  # characters of it
-NEW_NOTE = "new"  # the note this turn saves; the service puts its id in its place once it is stored
 
 
 def step(program: Program, state: ConversationState, event: Event) -> tuple[ConversationState, list[Output]]:
@@ -106,7 +104,7 @@ class _Turn(Screen):
             target = self.program.flows.nodes[self.start_of(self.program.commands[name])]
             if event.argument and target.ask:
                 # "/note he was outside": the text answers the first question without asking it.
-                self.state = self.state.moved_to(target.id, remember=self.state.node)
+                self.state = self.state.moved_to(target.id, remember=self.place())
                 self.answer(target, event.argument)
             else:
                 self.go(target.id)
@@ -120,7 +118,7 @@ class _Turn(Screen):
             self.say("system.stale_button")
             self.reprompt()
             return
-        option = node.options[event.index]
+        option, here = node.options[event.index], self.place()  # before the button's note is in hand
         if event.note and event.note != self.state.slots.get(NOTE_SLOT):
             # The button was shown under another note: it acts on that one, never on the note in hand.
             slots = {NOTE_SLOT: event.note, "answered": ",".join(event.answered), PREVIEW_SLOT: _preview(event.preview)}
@@ -129,7 +127,7 @@ class _Turn(Screen):
         if option.go.startswith("/"):
             self.command(Command(option.go[1:]))
         else:
-            self.go(option.go)
+            self.go(option.go, came_from=here)
 
     def pick(self, event: Pick) -> None:
         node = self.program.flows.nodes.get(event.node)
@@ -141,10 +139,10 @@ class _Turn(Screen):
             self.state = replace(self.state.with_slots({"log_page": str(max(page, 0))}), node=node.id)
             self.enter(node.id)
         else:
-            answered = ",".join(event.answered)
+            here, answered = self.place(), ",".join(event.answered)
             slots = {NOTE_SLOT: event.item, "answered": answered, PREVIEW_SLOT: _preview(event.preview)}
             self.state = self.state.with_slots(slots)
-            self.go(node.pick)
+            self.go(node.pick, came_from=here)
 
     def attachment(self, event: Attachment) -> None:
         """Keep a file as evidence for the note in hand, where the flow allows it."""
@@ -152,7 +150,7 @@ class _Turn(Screen):
         in_a_note = current is not None and current.attach and bool(self.state.slots.get(NOTE_SLOT))
         if event.caption.strip() and not in_a_note and (start := self.note_start()) is not None:
             # A photo with a caption, from any screen but a note's own, starts a note with the caption as its text.
-            self.state = self.state.moved_to(start.id, remember=self.state.node)
+            self.state = self.state.moved_to(start.id, remember=self.place())
             self.answer(start, event.caption)
             self.outputs = [o for o in self.outputs if not isinstance(o, Buttons | AskText)]  # offered once, below
             current = self.current
@@ -174,6 +172,7 @@ class _Turn(Screen):
             self.say("system.edited")
             self.reprompt()
             return
+        here = self.place()
         slots = {
             NOTE_SLOT: event.note,
             "answered": ",".join(event.answered),
@@ -181,7 +180,7 @@ class _Turn(Screen):
             PREVIEW_SLOT: _preview(event.preview),
         }
         self.state = self.state.with_slots({k: v[:MAX_ANSWER_CHARS] for k, v in slots.items()})
-        self.go(offer.id)
+        self.go(offer.id, came_from=here)
 
     def text(self, text: str) -> None:
         """Press a button whose label was typed; else understand the text: danger first, then the question."""

@@ -16,9 +16,9 @@ from bot.engine.state import ConversationState
 from bot.engine.templates import TemplateLibrary
 from bot.log import evidence_pack
 from bot.log.csv_file import export_csv
-from bot.log.evidence import identify, is_picture
-from bot.log.export_worker import Exporter
-from bot.log.notebook import Evidence, Notebook
+from bot.log.evidence import identify
+from bot.log.export_worker import Exporter, ExportFailed
+from bot.log.notebook import Notebook
 from bot.log.plan import PlanBook
 from bot.log.plan_effects import apply_plan
 from bot.log.plan_views import PlanWords
@@ -80,7 +80,7 @@ async def apply_effects(
 async def _apply(run: EffectRun, key: str, row_id: str, effect: Effect, state: ConversationState) -> ConversationState:
     book, note = run.notebook, state.slots.get(NOTE_SLOT, "")
     if effect.action in PLAN_ACTIONS and run.plan is not None and run.plan_words is not None:
-        document = await apply_plan(run.plan, key, row_id, effect, run.plan_words, run.templates)
+        document = await apply_plan(run.plan, key, row_id, effect, run.plan_words, run.templates, run.exporter)
         run.documents.extend([document] if document else [])
         return state
     if effect.action == "save_note":
@@ -124,34 +124,31 @@ async def _download(fetch: Fetch | None, ref: str) -> bytes:
 async def export(
     book: Notebook, key: str, templates: TemplateLibrary, now: datetime, exporter: Exporter | None = None
 ) -> list[Document]:
-    """Return a person's log as a PDF (made in a worker process) and a CSV, with neutral file names, and when
-    files were kept, the evidence pack (ZIP parts made as they are sent)."""
-    notes = await book.notes(key)
+    """Return a person's log as a PDF and a CSV, with neutral file names, and when files were kept, the
+    evidence pack (ZIP parts made as they are sent). Files are read, hashed, shrunk and zipped in worker
+    processes: the bot process never holds more than one part."""
+    exporter = exporter or Exporter()
+    notes, originals = await book.notes(key), await book.originals(key)
     numbers = {note.id: number for number, note in enumerate(by_incident_time(notes), start=1)}
-
-    async def read(item: Evidence) -> bytes:
-        return await book.evidence_data(key, item)
-
-    thumbnails: dict[str, bytes | None] = {}
-    async with (exporter or Exporter()).worker() as worker:
-
-        async def look(item: Evidence, data: bytes, detected: str) -> None:
-            if is_picture(detected):  # shrunk in the worker as it passes: each file is read once for both
-                thumbnails[item.id] = await worker.thumbnail(data)
-
-        packed = await evidence_pack.describe(await book.evidence(key), numbers, read, look)
+    kept = await book.evidence(key)
+    async with exporter.worker() as worker:
+        packed = await worker.describe(originals, kept, numbers) if originals and kept else []
         files = [replace(p.item, detected=p.detected) for p in packed]  # the type from the bytes, always
-        words = PdfWords.render(templates, notes, len(files), now)
-        pdf = await worker.pdf(notes, files, words, now, thumbnails)
+        pdf = await worker.pdf(notes, files, PdfWords.render(templates, notes, len(files), now), now)
     stem = f"notes-{now:%Y-%m-%d}"
     table = export_csv(notes, LogLabels.render(templates))
     found = [Document(f"{stem}.pdf", "application/pdf", pdf), Document(f"{stem}.csv", "text/csv", table)]
-    if packed:
-        header = templates.render("log.manifest_header", {}).split(",")
-        first = {
-            f"{stem}.pdf": pdf,
-            f"{stem}.csv": table,
-            "manifest.csv": evidence_pack.manifest(packed, numbers, header),
-        }
-        found += evidence_pack.documents(stem, first, packed, read)
-    return found
+    if not packed:
+        return found
+
+    async def make_part(part: Sequence[evidence_pack.Packed], first: dict[str, bytes]) -> bytes:
+        originals = await book.originals(key)  # read again when sent: after "Delete everything" there is none
+        if originals is None:
+            raise ExportFailed("forgotten")
+        async with exporter.worker() as worker:
+            return await worker.part(originals, part, first)
+
+    header = templates.render("log.manifest_header", {}).split(",")
+    manifest = evidence_pack.manifest(packed, numbers, header)
+    first = {f"{stem}.pdf": pdf, f"{stem}.csv": table, "manifest.csv": manifest}
+    return found + evidence_pack.documents(stem, first, packed, make_part)

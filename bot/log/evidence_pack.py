@@ -1,19 +1,20 @@
 """The evidence pack: a ZIP of the PDF, the CSV, every file exactly as it came, and a manifest of them with
 their SHA-256, split into parts that a Telegram bot can send (50 MB a file).
 
-Parts are made one at a time, when the adapter sends or writes them, so at most one is in memory.
+Everything here but ``documents`` runs in an export's worker process (export_worker), which reads the files
+from the database itself, one at a time. Parts are made when the adapter sends or writes them, each by a
+fresh worker, so at most one is in memory; the bot process only receives each part's bytes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import hashlib
 import io
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import BinaryIO
 
 from bot.engine.outputs import Document
 from bot.engine.when import london_time
@@ -36,8 +37,9 @@ EXTENSIONS = {
     "video/quicktime": "mov",
     OPAQUE: "bin",  # never the sender's own name or extension: it could say anything
 }
-ReadFile = Callable[[Evidence], Awaitable[bytes]]
-Look = Callable[[Evidence, bytes, str], Awaitable[None]]
+ReadFile = Callable[[Evidence], bytes]
+Look = Callable[[Evidence, bytes, str], None]
+MakePart = Callable[[Sequence["Packed"], dict[str, bytes]], Awaitable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Packed:
     sha256: str
 
 
-async def describe(
+def describe(
     files: Sequence[Evidence], numbers: dict[str, int], read: ReadFile, look: Look | None = None
 ) -> list[Packed]:
     """Read each file once (one at a time), hash it and tell its type; assign it a name and a part.
@@ -61,16 +63,15 @@ async def describe(
     """
     packed, part, used = [], 1, 0
     for index, item in enumerate(sorted(files, key=lambda f: f.sent_at or f.saved_at), start=1):
-        data = await read(item)
+        data = read(item)
         detected = identify(data)
         if look is not None:
-            await look(item, data, detected)
+            look(item, data, detected)
         if used and used + len(data) > PART_BYTES:
             part, used = part + 1, 0
         used += len(data)
         name = f"{FOLDER}/{index:04d}-incident-{numbers.get(item.note_id, 0)}.{EXTENSIONS[detected]}"
-        digest = await asyncio.to_thread(hashlib.sha256, data)  # 20 MB takes tens of ms: not on the event loop
-        packed.append(Packed(item, name, part, detected, len(data), digest.hexdigest()))
+        packed.append(Packed(item, name, part, detected, len(data), hashlib.sha256(data).hexdigest()))
     return packed
 
 
@@ -86,46 +87,27 @@ def manifest(packed: Sequence[Packed], numbers: dict[str, int], header: Sequence
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-class _Chunks(io.RawIOBase):
-    """A write-only sink that keeps what is written as it came (no copying as it grows), joined once at the end."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.chunks: list[bytes] = []
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self.chunks.append(chunk)
-        self.size += len(chunk)
-        return len(chunk)
-
-    def tell(self) -> int:
-        return self.size
-
-    def joined(self) -> bytes:
-        return b"".join(self.chunks)
+def write_part(out: BinaryIO, first: dict[str, bytes], packed: Sequence[Packed], read: ReadFile) -> None:
+    """Write one part as a ZIP: the ``first`` files compressed, then each file as it came, read one at a time."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as pack:
+        for name, data in first.items():
+            pack.writestr(name, data, zipfile.ZIP_DEFLATED)
+        for p in packed:
+            data = read(p.item)
+            if hashlib.sha256(data).hexdigest() != p.sha256:  # the pack holds exactly what the manifest says
+                raise ValueError("a file changed after the manifest was made")
+            pack.writestr(p.name, data)  # as it came: photos barely compress
 
 
-def documents(stem: str, first: dict[str, bytes], packed: Sequence[Packed], read: ReadFile) -> list[Document]:
-    """Return the pack's parts as documents whose bytes are made when they are sent."""
+def documents(stem: str, first: dict[str, bytes], packed: Sequence[Packed], make: MakePart) -> list[Document]:
+    """Return the pack's parts as documents whose bytes are made (by ``make``) each time they are sent."""
     parts = max((p.part for p in packed), default=1)
 
     def part(number: int) -> Callable[[], Awaitable[bytes]]:
-        async def make() -> bytes:
-            out = _Chunks()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as pack:  # written off the event loop, in turn
-                for name, data in first.items() if number == 1 else ():
-                    await asyncio.to_thread(pack.writestr, name, data, zipfile.ZIP_DEFLATED)
-                for p in (p for p in packed if p.part == number):
-                    data = await read(p.item)
-                    await asyncio.to_thread(pack.writestr, p.name, data)  # as it came: photos barely compress
-            return await asyncio.to_thread(out.joined)
+        async def made() -> bytes:
+            return await make([p for p in packed if p.part == number], first if number == 1 else {})
 
-        return make
+        return made
 
     name = f"{stem}-files" if parts == 1 else f"{stem}-files-part{{n}}-of-{parts}"
     return [Document(f"{name.format(n=n)}.zip", "application/zip", b"", part(n)) for n in range(1, parts + 1)]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.store.crypto import Vault, seal, unseal
-from bot.store.notes import EntryRow, EvidenceRow, NoteRow, NoteStore
+from bot.store.notes import EntryRow, EvidenceReader, EvidenceRow, NoteRow, NoteStore
 
 # The booklet's log columns after "what happened", then the police diary's extra question.
 FIELDS = ("when", "where", "evidence", "police", "impact", "changes", "others", "witnesses")
@@ -58,6 +60,33 @@ class Note:
         """Return the newest word on a question: its last amendment, else its answer."""
         amended = [a for a in self.amendments if a.field == field_name]
         return amended[-1] if amended else self.answers.get(field_name)
+
+
+@dataclass(frozen=True)
+class Originals:
+    """Where a person's files are and the keys to read them, for a worker process that reads them itself."""
+
+    database: Path
+    key: str
+    data_key: bytes = field(repr=False)
+
+
+@contextmanager
+def reading(originals: Originals) -> Iterator[Callable[[Evidence], bytes]]:
+    """Give a function that reads and decrypts one file at a time (in this process, from the database)."""
+    reader = EvidenceReader(originals.database)
+
+    def read(item: Evidence) -> bytes:
+        sealed = reader.body(originals.key, item.id)
+        if sealed is None:
+            raise LookupError("a file is no longer kept")
+        place = _evidence_place(originals.key, item.note_id, item.id, item.saved_at.isoformat(), _iso(item.sent_at))
+        return unseal(originals.data_key, sealed, place)
+
+    try:
+        yield read
+    finally:
+        reader.close()
 
 
 class Notebook:
@@ -196,14 +225,10 @@ class Notebook:
             )
         return found
 
-    async def evidence_data(self, key: str, item: Evidence) -> bytes:
-        """Return one file's bytes, decrypted (off the event loop: a file can be 20 MB)."""
+    async def originals(self, key: str) -> Originals | None:
+        """Return what an export's worker process needs to read this person's files itself, if they have any."""
         data_key = await self.data_key(key, create=False)
-        sealed = await self.store.evidence_body(key, item.id)
-        if data_key is None or sealed is None:
-            return b""
-        place = _evidence_place(key, item.note_id, item.id, item.saved_at.isoformat(), _iso(item.sent_at))
-        return await asyncio.to_thread(unseal, data_key, sealed, place)
+        return None if data_key is None else Originals(self.store.store.path, key, data_key)
 
     def _open_note(self, key: str, data_key: bytes, row: NoteRow, rows: list[EntryRow], files: list[Evidence]) -> Note:
         text = unseal(data_key, row.body, _note_place(key, row.id, row.noted_at, row.sent_at)).decode()

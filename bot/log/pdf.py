@@ -18,7 +18,7 @@ from bot.flows.content import COLUMNS
 from bot.log.evidence import OPAQUE, identify, is_picture
 from bot.log.notebook import Evidence, Note
 from bot.log.pattern import incident_time, summarise
-from bot.log.pdf_text import drawable, needs_shaping, right_to_left
+from bot.log.pdf_text import Glyphs, drawable, needs_shaping, right_to_left, wide_script
 from bot.log.pictures import thumbnail
 from bot.log.rows import by_incident_time, file_text, row, written_text
 from bot.log.views import LogLabels, PdfWords
@@ -28,17 +28,37 @@ FONT = "DejaVu"
 # Widths in mm of '#' and the columns, filling a landscape A4 page inside 10 mm margins (277 mm).
 # Widths in mm of '#', when it happened, when it was written, and the booklet's other columns.
 WIDTHS = (8, 28, 20, 22, 58, 26, 26, 24, 22, 21, 22)
-FALLBACK = "arabic"  # Noto Sans Arabic: what DejaVu lacks of Arabic and Urdu
+# What DejaVu lacks, in the order fpdf2 tries them: Arabic and Urdu, then the Indic scripts Nottinghamshire
+# speaks most (Hindi, Bengali, Punjabi, Gujarati). A few milliseconds each to load.
+FALLBACKS = {
+    "arabic": "NotoSansArabic-Regular.ttf",
+    "devanagari": "NotoSansDevanagari-Regular.ttf",
+    "bengali": "NotoSansBengali-Regular.ttf",
+    "gurmukhi": "NotoSansGurmukhi-Regular.ttf",
+    "gujarati": "NotoSansGujarati-Regular.ttf",
+}
+# Chinese (simplified and traditional, Cantonese's own characters too), Japanese and Korean: 4 MB and half a
+# second to load, so only for a PDF whose text has them (see docs/reliability.md for the choice of font).
+WIDE = ("cjk", "DroidSansFallbackFull.ttf")
 
 
-def prepare(pdf: FPDF) -> None:
-    """Give a new PDF our fonts and shaping, and forbid it to fetch any file or address (for every PDF we make)."""
+def prepare(pdf: FPDF, text: str = "") -> None:
+    """Give a new PDF our fonts (the CJK one if ``text`` needs it) and shaping, and forbid it to fetch any file
+    or address (for every PDF we make)."""
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
-    pdf.add_font(FALLBACK, "", str(FONT_DIR / "NotoSansArabic-Regular.ttf"))
-    pdf.set_fallback_fonts([FALLBACK], exact_match=False)
-    pdf.set_text_shaping(True)  # HarfBuzz: Arabic and Urdu joined, right-to-left runs in their order
+    fallbacks = {**FALLBACKS, **(dict([WIDE]) if wide_script(text) else {})}
+    for name, file in fallbacks.items():
+        pdf.add_font(name, "", str(FONT_DIR / file))
+    pdf.set_fallback_fonts(list(fallbacks), exact_match=False)
+    pdf.set_text_shaping(True)  # HarfBuzz: Arabic and Urdu joined, Indic clusters formed, right-to-left in order
     pdf.resource_access_policy = ResourceAccessPolicy.NONE  # no file or address is ever fetched for the PDF
+
+
+def glyphs(pdf: FPDF) -> Glyphs:
+    """Return the characters the PDF's fonts can draw: DejaVu first, then each fallback in fpdf2's order."""
+    fonts: Any = pdf.fonts
+    return Glyphs([fonts[FONT.lower()], *(fonts[name] for name in (*FALLBACKS, WIDE[0]) if name in fonts)])
 
 
 CHART_WEEKS = 52
@@ -89,7 +109,7 @@ def layout_pdf(
     pdf = _LogPdf(orientation="landscape", format="A4")
     pdf.set_margins(10, 10, 10)
     pdf.set_auto_page_break(True, margin=14)
-    prepare(pdf)
+    prepare(pdf, printed(notes, files))
     pdf.footer_text = words.footer
     pdf.set_title(words.title)
     pdf.set_creation_date(now)
@@ -102,6 +122,12 @@ def layout_pdf(
     _table(pdf, ordered, labels)
     _files(pdf, ordered, files, words, thumbnails)
     return bytes(pdf.output())
+
+
+def printed(notes: Sequence[Note], files: Sequence[Evidence]) -> str:
+    """Return the person's own words the PDF prints: what decides which fonts it needs."""
+    entries = [e.text for n in notes for e in (*n.answers.values(), *n.amendments)]
+    return " ".join([*(n.text for n in notes), *entries, *(f"{f.name} {f.caption}" for f in files)])
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -157,8 +183,8 @@ class _Table:
         self.headings = headings
         self.x = [pdf.l_margin + sum(WIDTHS[:i]) for i in range(len(WIDTHS))]
         self.words: dict[tuple[str, str], float] = {}
-        self.glyphs = _glyphs(pdf)
-        self.plain = self.glyphs.cmaps[0]
+        self.glyphs = glyphs(pdf)
+        self.plain = self.glyphs.fonts[0].cmap
         self.pdf.set_font(FONT, size=TABLE_PT)
         if pdf.will_page_break(HEADING_ROWS * LINE_MM + 4 * PAD):
             pdf.add_page()  # never a heading row alone at the foot of a page
@@ -230,8 +256,7 @@ class _Table:
         cached = self.words.get((word, style))
         if cached is None:
             font: Any = self.pdf.fonts[f"{FONT.lower()}{style}"]
-            fallback: Any = self.pdf.fonts[FALLBACK]
-            units = sum(font.cw[ord(c)] if ord(c) in self.plain else fallback.cw[ord(c)] for c in word)
+            units = sum(font.cw[ord(c)] if ord(c) in self.plain else self.glyphs.width(ord(c)) for c in word)
             cached = self.words[(word, style)] = units * TABLE_PT / 1000 * 25.4 / 72
         return cached
 
@@ -244,27 +269,12 @@ class _Table:
         return len(word)
 
 
-def _glyphs(pdf: FPDF) -> _Glyphs:
-    fonts: Any = pdf.fonts
-    return _Glyphs(fonts[FONT.lower()].cmap, fonts[FALLBACK].cmap)
-
-
-class _Glyphs:
-    """The characters either font can draw."""
-
-    def __init__(self, *cmaps: Any) -> None:
-        self.cmaps = cmaps
-
-    def __contains__(self, code: object) -> bool:
-        return any(code in cmap for cmap in self.cmaps)
-
-
 def _files(
     pdf: FPDF, notes: Sequence[Note], files: Sequence[Evidence], words: PdfWords, thumbnails: Mapping[str, bytes | None]
 ) -> None:
     """List every kept file by time and kind, with the incident it belongs to; pictures as thumbnails."""
     numbers = {note.id: number for number, note in enumerate(notes, start=1)}
-    glyphs = _glyphs(pdf)
+    drawn = glyphs(pdf)
     pdf.ln(4)
     ordered = sorted(files, key=lambda f: f.sent_at or f.saved_at)
     if ordered and pdf.will_page_break(20 + (THUMB_MM if is_picture(ordered[0].detected) else 0)):
@@ -273,7 +283,7 @@ def _files(
     pdf.set_font(FONT, size=8)
     for item in ordered:
         detected = item.detected or OPAQUE
-        kind = drawable(file_text(item, words.labels.kinds), glyphs)
+        kind = drawable(file_text(item, words.labels.kinds), drawn)
         line = f"#{numbers.get(item.note_id, '?')} · {kind} · {detected} · {item.size:,} B"
         if pdf.will_page_break(THUMB_MM + 8 if is_picture(detected) else 6):
             pdf.add_page()

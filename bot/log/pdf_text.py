@@ -1,19 +1,47 @@
 """Text as the PDF's fonts can print it: emoji as their names, anything no font has named, nothing dropped.
 
-DejaVu Sans draws Latin, Greek, Cyrillic, Hebrew and most Arabic; Noto Sans Arabic (a fallback) the rest of
-Arabic and Urdu. Lines in a right-to-left script, or that need the fallback, are shaped by HarfBuzz.
+DejaVu Sans draws Latin, Greek, Cyrillic, Hebrew and most Arabic; fallbacks the rest of Arabic and Urdu
+(Noto Sans Arabic), Devanagari, Bengali, Gurmukhi and Gujarati (Noto Sans), and Chinese, Japanese and Korean
+(Droid Sans Fallback). Lines in a right-to-left script, or that need a fallback, are shaped by HarfBuzz.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Container
+from collections.abc import Container, Sequence
+from typing import Any
 
 import emoji
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 ASCII_CONTROLS = {code: None for code in (*range(32), 127) if code != ord("\n")}
 INVISIBLE = frozenset({"\u200d", "\ufe0e", "\ufe0f"})  # joiners and variation selectors left after emoji
+# CJK radicals to Yi, Hangul, compatibility ideographs and forms, fullwidth forms, the supplementary ideographs.
+WIDE_BLOCKS: tuple[tuple[int, int], ...] = (
+    *((0x2E80, 0xA4CF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F)),
+    *((0xFF00, 0xFFEF), (0x20000, 0x3FFFF)),
+)
+
+
+class Glyphs:
+    """The characters a PDF's fonts can draw, and how wide the first font that has one draws it."""
+
+    def __init__(self, fonts: Sequence[Any]) -> None:
+        self.fonts = fonts
+
+    def __contains__(self, code: object) -> bool:
+        return any(code in font.cmap for font in self.fonts)
+
+    def width(self, code: int) -> float:
+        """Return a character's advance (thousandths of the size) in the first font that has it."""
+        return next((float(font.cw[code]) for font in self.fonts if code in font.cmap), 0.0)
+
+
+def wide_script(text: str) -> bool:
+    """Tell whether text has Chinese, Japanese or Korean characters (the large CJK font is then needed)."""
+    if text.isascii():
+        return False
+    return any(low <= ord(c) <= high for c in text for low, high in WIDE_BLOCKS)
 
 
 def drawable(text: str, glyphs: Container[int]) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from fpdf import FPDF
 
-from bot.log.pdf import FALLBACK, FONT, prepare
+from bot.log.pdf import FONT, glyphs, prepare
 from bot.log.pdf_text import drawable
 
 SIZES = (10.0, 9.0, 8.0, 7.0, 6.0)  # points: the first that fits on one page is used
@@ -17,16 +16,6 @@ SHORTENED = (400, 200, 100, 50)  # characters a line is cut to, in turn, if even
 
 for _library in ("fpdf", "fontTools"):
     logging.getLogger(_library).setLevel(logging.ERROR)  # they would log which characters the plan uses
-
-
-class _Glyphs:
-    """The characters either font can draw."""
-
-    def __init__(self, *cmaps: Any) -> None:
-        self.cmaps = cmaps
-
-    def __contains__(self, code: object) -> bool:
-        return any(code in cmap for cmap in self.cmaps)
 
 
 def plan_pdf(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]], now: datetime) -> bytes:
@@ -48,12 +37,11 @@ def _layout(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]]
     pdf = FPDF(orientation="portrait", format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=12)
-    prepare(pdf)
+    prepare(pdf, " ".join(line for _, lines in sections for line in lines))
     pdf.set_title(title)
     pdf.set_creation_date(now)
     pdf.add_page()
-    fonts: Any = pdf.fonts
-    glyphs = _Glyphs(fonts[FONT.lower()].cmap, fonts[FALLBACK].cmap)
+    drawn = glyphs(pdf)
     pdf.set_font(FONT, "B", size + 6)
     pdf.multi_cell(0, (size + 6) * 0.5, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", size - 1)
@@ -64,5 +52,5 @@ def _layout(title: str, made: str, sections: Sequence[tuple[str, Sequence[str]]]
         pdf.multi_cell(0, size * 0.5, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", size)
         for line in lines:
-            pdf.multi_cell(0, size * 0.45, drawable(line, glyphs), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, size * 0.45, drawable(line, drawn), align="L", new_x="LMARGIN", new_y="NEXT")
     return pdf

@@ -6,7 +6,9 @@ Values arrive here already sealed; this module stores bytes and never sees plain
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiosqlite
 
@@ -131,13 +133,6 @@ class NoteStore:
             rows = await db.execute_fetchall(sql, (key,))
         return [EvidenceRow(r[0], r[1], r[2], r[3], bytes(r[4]), bytes(r[5])) for r in rows]
 
-    async def evidence_body(self, key: str, evidence_id: str) -> bytes | None:
-        """Return the sealed bytes of one of a person's files, or None if there is no such file of theirs."""
-        sql = "SELECT e.body FROM evidence e JOIN notes n ON n.id = e.note_id WHERE n.key = ? AND e.id = ?"
-        async with self.store.reading() as db:
-            rows = list(await db.execute_fetchall(sql, (key, evidence_id)))
-        return bytes(rows[0][0]) if rows else None
-
     async def delete_note(self, key: str, note_id: str) -> bool:
         """Delete one of this person's notes and everything attached to it."""
         async with self.store.transaction() as db:
@@ -160,3 +155,21 @@ class NoteStore:
 
 async def _owns(db: aiosqlite.Connection, key: str, note_id: str) -> bool:
     return bool(await db.execute_fetchall("SELECT 1 FROM notes WHERE id = ? AND key = ?", (note_id, key)))
+
+
+class EvidenceReader:
+    """Read a person's sealed files from another process (an export's worker): read-only, one file at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        self._db.execute("PRAGMA busy_timeout=5000")
+
+    def body(self, key: str, evidence_id: str) -> bytes | None:
+        """Return the sealed bytes of one of a person's files, or None if there is no such file of theirs."""
+        sql = "SELECT e.body FROM evidence e JOIN notes n ON n.id = e.note_id WHERE n.key = ? AND e.id = ?"
+        row = self._db.execute(sql, (key, evidence_id)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
