@@ -5,10 +5,12 @@ aiohttp accepts every connection, keeps an idle one for an hour (its keep-alive 
 waits for a slow body as long as the client likes; its maintainers leave connection limits to a reverse
 proxy (aio-libs/aiohttp#675). The bot may run behind none, so the bounds are here:
 
-- at most ``BOT_HTTP_MAX_CONNECTIONS`` open: one more is answered 503 and closed at once (Telegram retries);
+- at most ``BOT_HTTP_MAX_CONNECTIONS`` open: one more is answered 503 and closed (Telegram retries);
 - aiohttp's keep-alive timer (``BOT_HTTP_IDLE_SECONDS``) closes a connection idle that long, and it runs
   from the moment a connection opens or a response is sent until a request's headers are complete, so it
-  is also the deadline for headers (a slowloris trickling them a byte a second is closed);
+  is also the deadline for headers (a slowloris trickling them a byte a second is closed). Before the
+  first request it runs only in recent aiohttp (aio-libs/aiohttp#13681; 3.14.5, as locked, has it): hence
+  the lower bound in pyproject.toml;
 - a request whose body has not fully arrived ``BOT_HTTP_REQUEST_SECONDS`` after its headers is cut off.
 """
 
