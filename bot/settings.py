@@ -43,6 +43,9 @@ class Settings:
     web_title: str = "Chat"
     web_frame_ancestors: str = "'none'"
     web_idle_minutes: float = 30.0
+    http_max_connections: int = 200
+    http_idle_seconds: float = 15.0
+    http_request_seconds: float = 120.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -72,6 +75,9 @@ class Settings:
             raise SettingsError(
                 "BOT_WEB_FRAME_ANCESTORS must be 'none', 'self' or https:// origins separated by spaces"
             )
+        max_connections = env.get("BOT_HTTP_MAX_CONNECTIONS") or "200"
+        if not max_connections.isdigit() or not 0 < int(max_connections) <= 100_000:
+            raise SettingsError(f"BOT_HTTP_MAX_CONNECTIONS must be a number from 1 to 100000, not {max_connections!r}")
         data_dir = Path(env.get("BOT_DATA_DIR") or "data")
         return cls(
             data_dir=data_dir,
@@ -95,6 +101,9 @@ class Settings:
             web_title=(env.get("BOT_WEB_TITLE") or "Chat")[:60],
             web_frame_ancestors=frame_ancestors,
             web_idle_minutes=_seconds(env, "BOT_WEB_IDLE_MINUTES", "30"),
+            http_max_connections=int(max_connections),
+            http_idle_seconds=_seconds(env, "BOT_HTTP_IDLE_SECONDS", "15"),
+            http_request_seconds=_seconds(env, "BOT_HTTP_REQUEST_SECONDS", "120"),
         )
 
 

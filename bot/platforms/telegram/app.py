@@ -145,7 +145,7 @@ class TelegramBot:
         if query is None:
             return
         # Answered beside the turn, not before it: the reply need not wait for the button's spinner to stop.
-        context.application.create_task(self._quietly(query.answer()), update=update)
+        context.application.create_task(self._quietly(_answer(context, query.id)), update=update)
         if user is None or chat is None or chat.type != ChatType.PRIVATE or await self._seen(update):
             return
         if await self._admit(user.id, chat.id, context):
@@ -335,6 +335,15 @@ async def _send_message(
         data["reply_markup"] = markup
     answer = await context.bot._post("sendMessage", data)
     return int(answer["message_id"]), datetime.fromtimestamp(int(answer["date"]), UTC)
+
+
+async def _answer(context: Context, query_id: str) -> None:
+    """Stop a pressed button's spinner: the call CallbackQuery.answer makes (same rate limiter and errors).
+
+    The rest of python-telegram-bot's way there (argument defaults, the query's checks) took about half as
+    much CPU again as the HTTP call itself (end-to-end profile): about a twentieth of the bot's, for one parameter.
+    """
+    await context.bot._post("answerCallbackQuery", {"callback_query_id": query_id})
 
 
 def _origin(message: Message) -> str:

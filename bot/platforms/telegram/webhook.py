@@ -1,5 +1,5 @@
 """The webhook server, on aiohttp.web: small bodies only, the secret compared in constant time, a bound on
-requests in hand, and GET /healthz.
+requests in hand and on connections (bot/platforms/http_server.py), and GET /healthz.
 
 python-telegram-bot's Tornado server read a whole body before checking the secret (eight 50 MB bodies held
 583 MB), compared the secret with ``==``, and spun on running out of file descriptors. Here the secret and
@@ -18,6 +18,7 @@ import logging
 from aiohttp import web
 from telegram.ext import Application
 
+from bot.platforms.http_server import BoundedServer
 from bot.platforms.telegram.poller import parse_update
 from bot.settings import Settings
 
@@ -36,7 +37,7 @@ class WebhookServer:
         self.path = "/" + path.strip("/")
         self._secret = (settings.webhook_secret or "").encode()
         self._in_hand = asyncio.Semaphore(MAX_IN_HAND)
-        self._runner: web.AppRunner | None = None
+        self._server: BoundedServer | None = None
         self.unparseable = 0
 
     async def start(self) -> None:
@@ -44,19 +45,18 @@ class WebhookServer:
         server = web.Application(client_max_size=MAX_BODY)
         server.router.add_post(self.path, self._receive)
         server.router.add_get("/healthz", _healthz)
-        self._runner = web.AppRunner(server, handle_signals=False, access_log=None)
-        await self._runner.setup()
+        self._server = BoundedServer(server, self.settings)
         try:
-            await web.TCPSite(self._runner, self.settings.webhook_listen, self.settings.webhook_port).start()
+            await self._server.start(self.settings.webhook_listen, self.settings.webhook_port)
         except BaseException:
-            await self.stop()
+            self._server = None
             raise
 
     async def stop(self) -> None:
         """Stop listening; requests in hand are finished first."""
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
+        if self._server is not None:
+            server, self._server = self._server, None
+            await server.stop()
 
     async def _receive(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()

@@ -8,10 +8,9 @@ import errno
 import logging
 import signal
 
-from aiohttp import web
-
 from bot.engine.program import Program
 from bot.fatal import Exit, Fatal
+from bot.platforms.http_server import BoundedServer
 from bot.platforms.web.app import WebChat
 from bot.service import ChatService
 from bot.settings import Settings
@@ -22,12 +21,10 @@ log = logging.getLogger(__name__)
 async def serve_web(settings: Settings, program: Program) -> None:
     """Serve the web chat on BOT_WEB_LISTEN:BOT_WEB_PORT (and Telegram by webhook, when it is set up)."""
     service = await ChatService.open(settings, program)
-    runner = web.AppRunner(WebChat(settings, service).build(), access_log=None)  # an access log would hold paths
+    server = BoundedServer(WebChat(settings, service).build(), settings)
     try:
-        await runner.setup()
-        site = web.TCPSite(runner, settings.web_listen, settings.web_port)
         try:
-            await site.start()
+            await server.start(settings.web_listen, settings.web_port)
         except OSError as error:
             reason = "in use" if error.errno == errno.EADDRINUSE else "not available"
             raise Fatal(Exit.PORT, f"the web chat's port {settings.web_port} is {reason}") from None
@@ -37,7 +34,7 @@ async def serve_web(settings: Settings, program: Program) -> None:
         else:
             await _until_stopped()
     finally:
-        await runner.cleanup()
+        await server.stop()
         await service.close()
 
 
