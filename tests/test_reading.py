@@ -34,3 +34,8 @@ def test_words_run_together_are_split_into_words_the_bot_uses(reader: WordReader
 
 def test_a_long_unknown_word_is_left_as_written(reader: WordReader) -> None:
     assert reader.correct("qzxqzxqzxqzx") == "qzxqzxqzxqzx"
+
+
+def test_short_text_speak_and_names_are_not_turned_into_other_words(reader: WordReader) -> None:
+    assert reader.normalise("lol idk smh") == ("lol", "idk", "smh")  # not "log", "id", "shh"
+    assert reader.normalise("rosemarie") == ("rosemarie",)  # never split into single letters

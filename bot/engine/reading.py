@@ -55,6 +55,8 @@ class WordReader:
                 return plain
         if word.endswith("in") and (word + "g" in self._speller or word + "g" in self.lexicon.english):  # "walkin"
             return word + "g"
+        if len(word) < 4:  # a short unknown word is more often text-speak ("lol", "idk") than a typo
+            return word
         limit = 1 if len(word) <= 6 else 2  # wider only for longer words: "pull" is not "pulled"
         fixed = self._speller.correct(word, limit)
         return fixed or (self._split(word) if len(word) >= SPLIT_FROM else word)
@@ -66,7 +68,7 @@ class WordReader:
         for end in range(1, len(word) + 1):
             for start in range(max(0, end - LONGEST_WORD), end):
                 before, piece = best[start], word[start:end]
-                if before is None or not (known(piece) or (len(piece) > 2 and piece in self.lexicon.english)):
+                if before is None or len(piece) < 2 or not (known(piece) or piece in self.lexicon.english):
                     continue
                 if best[end] is None or _cost([*before, piece], known) < _cost(best[end] or [], known):
                     best[end] = [*before, piece]
