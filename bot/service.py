@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from weakref import WeakValueDictionary
 
 from bot.engine import step as engine
@@ -115,49 +115,58 @@ class ChatService:
         update_ref: str | None = None,
         fetch: Fetch | None = None,
         origin: str | None = None,
+        message: tuple[int, datetime] | None = None,
     ) -> Sequence[Output] | None:
         """Run one event for one person, one at a time per person; state is saved before returning.
 
         With an update reference, an update seen before changes nothing and returns None. ``fetch``
         downloads a file the person sent, for keeping as evidence. ``origin`` names the message the person
         sent (a note it starts takes its id from it, so an edit of that message finds the note).
+        ``message`` is that message's id and time, kept with the turn's commit so it can be cleared.
         """
         key = self.pseudonymiser.key(platform, user_id)
         program = self._programs.get(platform, self.program)  # with the platform's own words
         started = time.perf_counter()
+        received = [message] if message else []
         async with self._lock_for(key):
-            if update_ref is not None and await self.store.was_handled(update_ref):
+            handled, stored = await self.store.load_turn(key, update_ref)
+            if handled:
                 log.info("update already handled; skipped")
                 return None
-            stored = await self.store.load_state(key)
             state = stored or ConversationState()
             try:
                 event = await self._with_facts(key, event)
-                outputs = await self._turn(program, key, (update_ref, origin, stored is None), state, event, fetch)
-            except EvidenceUnavailable as problem:
-                log.warning("a file could not be kept: %s", problem.reason)
-                return engine.failed(program, state, f"system.evidence_{problem.reason}")[1]
-            except ExportFailed as problem:
-                log.error("an export could not be made: %s", problem)
-                return engine.failed(program, state, "system.export_failed")[1]
-            except (StorageError, OSError) as error:
-                # Never a false confirmation: say it was not saved, and leave the person where they were.
-                log.error("could not save a turn: %s", type(error).__name__)
-                return engine.failed(program, state, "system.not_saved")[1]
+                refs = _Refs(update_ref, origin, stored is None, received)
+                outputs = await self._turn(program, key, refs, state, event, fetch)
+            except (EvidenceUnavailable, ExportFailed, StorageError, OSError) as problem:
+                await self.remember_messages(platform, user_id, received)  # not saved with a turn
+                return self._failed(program, state, problem)
         # Never log text, ids or where the person is: only what kind of event it was and how long it took.
         log.debug("handled %s in %.1f ms", type(event).__name__, (time.perf_counter() - started) * 1000)
         return outputs
+
+    @staticmethod
+    def _failed(program: Program, state: ConversationState, problem: Exception) -> Sequence[Output]:
+        """Say what went wrong, and leave the person where they were: never a false confirmation."""
+        if isinstance(problem, EvidenceUnavailable):
+            log.warning("a file could not be kept: %s", problem.reason)
+            return engine.failed(program, state, f"system.evidence_{problem.reason}")[1]
+        if isinstance(problem, ExportFailed):
+            log.error("an export could not be made: %s", problem)
+            return engine.failed(program, state, "system.export_failed")[1]
+        log.error("could not save a turn: %s", type(problem).__name__)
+        return engine.failed(program, state, "system.not_saved")[1]
 
     async def _turn(
         self,
         program: Program,
         key: str,
-        refs: tuple[str | None, str | None, bool],
+        refs: _Refs,
         state: ConversationState,
         event: Event,
         fetch: Fetch | None,
     ) -> list[Output] | None:
-        update_ref, origin, fresh = refs
+        update_ref, origin, fresh = refs.update, refs.origin, refs.fresh
         new_state, outputs = engine.step(program, state, event)
         templates = program.content.templates  # with the platform's own words
         effects = [o for o in outputs if isinstance(o, Effect)]
@@ -179,7 +188,7 @@ class ChatService:
         forgotten = any(e.action == "forget" for e in effects)
         # After "Delete everything", nothing keeps a place for them: not that screen, nor a button pressed on it.
         keep = not forgotten and not (fresh and isinstance(event, Choose) and self._forgets(event.node))
-        if not await self.store.commit_turn(key, update_ref, new_state if keep else None):
+        if not await self.store.commit_turn(key, update_ref, new_state if keep else None, refs.messages):
             return None
         said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
         return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.notices, *run.documents]
@@ -272,6 +281,15 @@ class ChatService:
     async def forget_messages(self, platform: str, user_id: str | int, message_ids: Iterable[int]) -> None:
         """Stop keeping message ids that were deleted or can no longer be."""
         await self.store.untrack_messages(self.pseudonymiser.key(platform, user_id), message_ids)
+
+
+class _Refs(NamedTuple):
+    """What a turn knows of the update: its reference, the message it came in, and whether the person is new."""
+
+    update: str | None
+    origin: str | None
+    fresh: bool
+    messages: list[tuple[int, datetime]]
 
 
 def _facts(note: Note) -> dict[str, Any]:

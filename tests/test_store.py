@@ -1,5 +1,6 @@
 import sqlite3
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -55,24 +56,43 @@ async def test_a_turn_with_the_same_update_takes_effect_once(tmp_path: Path) -> 
     await store.close()
 
 
+async def test_a_turn_loads_whether_it_was_handled_with_the_state(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path)
+    assert await store.load_turn("k", "telegram:1") == (False, None)
+    state = ConversationState(node="menu.main", turns=1)
+    await store.commit_turn("k", "telegram:1", state)
+    assert await store.load_turn("k", "telegram:1") == (True, state)
+    assert await store.load_turn("k", "telegram:2") == (False, state)
+    assert await store.load_turn("k", None) == (False, state)
+    await store.close()
+
+
+async def test_a_turn_keeps_the_message_it_came_in_once(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path)
+    now = datetime.now(UTC).replace(microsecond=0)
+    assert await store.commit_turn("k", "telegram:1", ConversationState(), [(4, now)]) is True
+    assert await store.commit_turn("k", "telegram:1", ConversationState(), [(5, now)]) is False
+    assert await store.tracked_messages("k") == [(4, now)]
+    await store.close()
+
+
 async def test_a_turn_that_cannot_be_saved_records_nothing(tmp_path: Path) -> None:
     store = await Store.open(tmp_path)
     async with store.reading() as db:
         await db.execute("PRAGMA query_only=ON")
     with pytest.raises(StorageError) as raised:
-        await store.commit_turn("k", "telegram:9", ConversationState(turns=1))
+        await store.commit_turn("k", "telegram:9", ConversationState(turns=1), [(1, datetime.now(UTC))])
     assert isinstance(raised.value.__cause__, sqlite3.OperationalError)
     async with store.reading() as db:
         await db.execute("PRAGMA query_only=OFF")
     assert await store.load_state("k") is None
     assert await store.was_handled("telegram:9") is False
+    assert await store.tracked_messages("k") == []
     assert await store.commit_turn("k", "telegram:9", ConversationState(turns=1)) is True
     await store.close()
 
 
 async def test_one_or_many_message_ids_are_tracked(tmp_path: Path) -> None:
-    from datetime import UTC, datetime
-
     store = await Store.open(tmp_path)
     now = datetime.now(UTC).replace(microsecond=0)
     await store.track_messages("k", [(5, now)])
@@ -83,8 +103,6 @@ async def test_one_or_many_message_ids_are_tracked(tmp_path: Path) -> None:
 
 
 async def test_old_update_ids_are_forgotten(tmp_path: Path) -> None:
-    from datetime import UTC, datetime, timedelta
-
     store = await Store.open(tmp_path)
     await store.commit_turn("k", "telegram:1", ConversationState())
     assert await store.forget_old_updates(datetime.now(UTC) + timedelta(days=8)) == 1
@@ -93,8 +111,6 @@ async def test_old_update_ids_are_forgotten(tmp_path: Path) -> None:
 
 
 async def test_message_ids_are_tracked_and_forgotten(tmp_path: Path) -> None:
-    from datetime import UTC, datetime
-
     store = await Store.open(tmp_path)
     now = datetime.now(UTC)
     await store.track_messages("k", [(3, now), (1, now), (3, now)])

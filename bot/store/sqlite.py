@@ -258,19 +258,28 @@ class Store:
     async def load_state(self, key: str) -> ConversationState | None:
         """Return a person's saved state, or None when they have none."""
         async with self.reading():
-            return await self._load_state(key)
-
-    async def _load_state(self, key: str) -> ConversationState | None:
-        rows = await self._db.execute_fetchall("SELECT state FROM conversations WHERE key = ?", (key,))
+            rows = await self._db.execute_fetchall("SELECT state FROM conversations WHERE key = ?", (key,))
         row = next(iter(rows), None)
-        if row is None:
-            return None
-        if isinstance(row[0], str):
-            return ConversationState.from_json(row[0])  # stored before states were sealed
+        return None if row is None else self._opened(key, row[0])
+
+    async def load_turn(self, key: str, update_ref: str | None) -> tuple[bool, ConversationState | None]:
+        """Return whether an update was handled before, and the person's saved state: one round trip."""
+        async with self.reading():
+            rows = await self._db.execute_fetchall(
+                "SELECT EXISTS (SELECT 1 FROM handled_updates WHERE update_ref = ?), "
+                "(SELECT state FROM conversations WHERE key = ?)",
+                (update_ref, key),
+            )
+        handled, sealed = next(iter(rows))
+        return bool(handled), None if sealed is None else self._opened(key, sealed)
+
+    def _opened(self, key: str, stored: str | bytes) -> ConversationState:
+        if isinstance(stored, str):
+            return ConversationState.from_json(stored)  # stored before states were sealed
         try:
             if self.sealer is None:
                 raise DecryptionError("no key to open sealed states with")
-            return ConversationState.from_json(self.sealer.unseal(bytes(row[0]), f"conversations:{key}").decode())
+            return ConversationState.from_json(self.sealer.unseal(bytes(stored), f"conversations:{key}").decode())
         except DecryptionError:
             log.warning("a conversation state could not be opened; starting it afresh")
             return ConversationState()
@@ -287,12 +296,20 @@ class Store:
         text = state.to_json()
         return self.sealer.seal(text.encode(), f"conversations:{key}") if self.sealer else text
 
-    async def commit_turn(self, key: str, update_ref: str | None, state: ConversationState | None) -> bool:
+    async def commit_turn(
+        self,
+        key: str,
+        update_ref: str | None,
+        state: ConversationState | None,
+        messages: Iterable[tuple[int, datetime]] = (),
+    ) -> bool:
         """Save a person's new state (None: keep no place for them) and record the update, in one transaction.
 
         An update delivered twice takes effect once: the second time nothing is saved and False comes back.
+        ``messages`` are chat message ids to track for clearing, kept in the same commit.
         """
         sealed = self._dump_state(key, state) if state is not None else None
+        rows = _message_rows(key, messages)
         async with self.transaction():
             if update_ref is not None:
                 cursor = await self._db.execute(
@@ -304,6 +321,8 @@ class Store:
                 await self._db.execute("DELETE FROM conversations WHERE key = ?", (key,))
             else:
                 await self._db.execute(SAVE_STATE, (key, sealed, _now()))
+            if rows:
+                await self._db.executemany(TRACK_MESSAGE, rows)
         return True
 
     async def checkpoint(self) -> None:
@@ -327,7 +346,7 @@ class Store:
 
     async def track_messages(self, key: str, messages: Iterable[tuple[int, datetime]]) -> None:
         """Remember the ids of messages in a person's chat, so they can be cleared later."""
-        rows = [(key, message_id, sent_at.astimezone(UTC).isoformat()) for message_id, sent_at in messages]
+        rows = _message_rows(key, messages)
         if len(rows) == 1:
             async with self.reading():
                 await self._db.execute(TRACK_MESSAGE, rows[0])  # one statement is its own transaction
@@ -367,3 +386,7 @@ class Store:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def _message_rows(key: str, messages: Iterable[tuple[int, datetime]]) -> list[tuple[str, int, str]]:
+    return [(key, message_id, sent_at.astimezone(UTC).isoformat()) for message_id, sent_at in messages]

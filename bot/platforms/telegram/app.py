@@ -136,8 +136,8 @@ class TelegramBot:
         text = message.text or message.caption or ""
         if not await self._admit(user.id, message.chat_id, context, text, message.date.timestamp()):
             return
-        await self.service.remember_messages(PLATFORM, user.id, [(message.message_id, message.date)])
-        await self._run(update, user.id, message.chat_id, self.event_for(message), context, _origin(message))
+        event = self.event_for(message)
+        await self._run(update, user.id, message.chat_id, event, context, message)
 
     async def on_callback(self, update: Update, context: Context) -> None:
         """Handle a button press: always answer the query, then treat it like any other event."""
@@ -236,10 +236,16 @@ class TelegramBot:
         return verdict is Verdict.ALLOW
 
     async def _run(
-        self, update: Update, user_id: int, chat_id: int, event: Event, context: Context, origin: str | None = None
+        self, update: Update, user_id: int, chat_id: int, event: Event, context: Context, message: Message | None = None
     ) -> None:
         outputs = await self.service.handle(
-            PLATFORM, user_id, event, update_ref=_update_ref(update), fetch=self._fetcher(context), origin=origin
+            PLATFORM,
+            user_id,
+            event,
+            update_ref=_update_ref(update),
+            fetch=self._fetcher(context),
+            origin=_origin(message) if message else None,
+            message=(message.message_id, message.date) if message else None,  # kept with the turn, for clearing
         )
         if outputs is None:
             return  # this update was handled before: it changes nothing and sends nothing
@@ -289,7 +295,8 @@ class TelegramBot:
                     )
                 )
             )
-        await self.service.remember_messages(PLATFORM, user_id, sent)
+        # Kept beside the turn, not in its way: the person has the reply, and stop() waits for this commit.
+        context.application.create_task(self.service.remember_messages(PLATFORM, user_id, sent))
 
     async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
         """Send a file to keep; not protected, so the person can pass it to the police or an advocate."""
