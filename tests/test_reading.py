@@ -22,9 +22,7 @@ def reader(program: Program) -> WordReader:
         ("he pulld up", "he pulled up"),  # a letter left out rather than one too many
     ],
 )
-def test_spellings_are_read_as_meant_and_real_words_left_alone(
-    reader: WordReader, typed: str, read_as: str
-) -> None:
+def test_spellings_are_read_as_meant_and_real_words_left_alone(reader: WordReader, typed: str, read_as: str) -> None:
     assert " ".join(reader.normalise(typed)) == read_as
 
 
