@@ -38,6 +38,7 @@ def main() -> None:
     """Print start-up time and idle RSS (medians)."""
     with tempfile.TemporaryDirectory() as directory:
         once(directory)  # the first start creates the keys and the database
+        once(directory)  # the second learns the understanding and caches it (the first had no key to sign with)
         results = [once(directory) for _ in range(RUNS)]
     seconds = statistics.median(r[0] for r in results)
     memory = statistics.median(r[1] for r in results)

@@ -21,7 +21,7 @@ from bot.platforms import declared
 from bot.platforms.terminal.chat import run_terminal
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings, SettingsError
-from bot.store.keys import rotate
+from bot.store.keys import learned_cache, rotate
 from bot.store.sqlite import Store
 
 log = logging.getLogger("bot")
@@ -155,7 +155,7 @@ def run_command(settings: Settings, platform: str) -> int:
         print("error: configuration: TELEGRAM_BOT_TOKEN is not set (python -m bot telegram needs it)", file=sys.stderr)
         return Exit.CONFIG
     try:
-        program = load_program(settings.flows_dir, settings.content_dir, declared())
+        program = load_program(settings.flows_dir, settings.content_dir, declared(), learned_cache(settings))
         return asyncio.run(PLATFORMS[platform](settings, program))
     except InvalidFlows as error:
         print("The bot will not start: the flows have problems.", file=sys.stderr)

@@ -33,7 +33,7 @@ from bot.log.plan_views import PlanWords
 from bot.settings import Settings
 from bot.store.crypto import RowSealer, Vault
 from bot.store.identity import Pseudonymiser
-from bot.store.keys import STATE_PURPOSE, open_keys
+from bot.store.keys import STATE_PURPOSE, learned_cache, open_keys
 from bot.store.notes import NoteStore
 from bot.store.plan import PlanStore
 from bot.store.sqlite import StorageError, Store
@@ -67,7 +67,7 @@ class ChatService:
     @classmethod
     async def open(cls, settings: Settings, program: Program | None = None) -> ChatService:
         """Load and check the flows (unless given), then open the store; raises InvalidFlows on bad flows."""
-        program = program or load_program(settings.flows_dir, settings.content_dir)
+        program = program or load_program(settings.flows_dir, settings.content_dir, cache=learned_cache(settings))
         store = await Store.open(settings.data_dir)
         try:
             keys = await open_keys(settings, store)
@@ -252,7 +252,7 @@ class ChatService:
 
     def secret(self, purpose: str) -> bytes:
         """Return a secret of this server's for one purpose (derived from the identity key, never stored)."""
-        return bytes.fromhex(self.pseudonymiser.key("secret", purpose))
+        return self.pseudonymiser.secret(purpose)
 
     async def keep_return_code(self, platform: str, user_id: str | int, digest: bytes, sealed: bytes) -> None:
         """Keep a return code's hash and the sealed id it reopens, replacing the person's earlier code."""

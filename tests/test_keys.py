@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import hmac
 import os
 import sqlite3
 import subprocess
@@ -12,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.program import Program
 from bot.engine.state import ConversationState
 from bot.fatal import Exit, KeyProblem
+from bot.flows.learned_cache import DIGEST, MAGIC
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store.crypto import MASTER_KEY_FILE
 from bot.store.identity import SECRET_FILE
-from bot.store.keys import PENDING
+from bot.store.keys import CACHE_PURPOSE, PENDING, learned_cache
 from bot.store.sqlite import DATABASE_FILE
 from tests.fake_telegram import FakeTelegram
 from tests.test_failures import assert_one_clean_line, bot_env, run_bot
@@ -178,3 +182,20 @@ async def test_python_m_bot_refuses_a_wrong_or_missing_key_in_one_line(fake: Fak
     assert status == Exit.KEYS
     assert_one_clean_line(stderr, fake, f"{tmp_path / 'data' / MASTER_KEY_FILE} is missing but bot.db holds data")
     assert not (tmp_path / "data" / MASTER_KEY_FILE).exists()
+
+
+async def test_the_understanding_cache_is_kept_under_a_secret_of_the_identity_key(
+    tmp_path: Path, program: Program
+) -> None:
+    settings = settings_for(tmp_path)
+    assert learned_cache(settings) is None  # no identity key yet: learned in memory
+    service = await ChatService.open(settings, program)
+    try:
+        cache = learned_cache(settings)
+        assert cache is not None and cache.path.parent == settings.data_dir
+        cache.save(PROJECT_ROOT / "content" / "understanding", program.understanding)
+        kept, start = cache.path.read_bytes(), len(MAGIC) + DIGEST
+        mac = hmac.new(service.secret(CACHE_PURPOSE), kept[start:], hashlib.sha256).digest()
+        assert kept[len(MAGIC) : start] == mac  # the secret the service derives for this purpose
+    finally:
+        await service.close()

@@ -14,10 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Self
 
 COMMON = 0.08  # features in more than this share of examples ("i", "my") are not indexed: they say little
 NEAREST = 3  # a topic's score is the mean similarity of its this-many closest examples
 LETTERS = 3  # groups of three letters inside words catch endings and spellings the corrector left
+# What was learned as plain data: feature ids, then the packed tables as bytes, then labels and texts.
+State = tuple[dict[str, int], bytes, bytes, bytes, bytes, list[tuple[str, ...]], list[str]]
 
 
 def _is_pair(feature: str) -> bool:
@@ -72,6 +75,20 @@ class Classifier:
                 cursor[feature] += 1
         self._labels = [labels for _, labels, _ in rows]
         self._texts = [text for _, _, text in rows]
+
+    def state(self) -> State:
+        """Return what was learned, as plain data."""
+        idf, start, example, weight = (a.tobytes() for a in (self._idf, self._start, self._example, self._weight))
+        return self._ids, idf, start, example, weight, self._labels, self._texts
+
+    @classmethod
+    def restore(cls, state: State) -> Self:
+        """Return a classifier that learned before, from its ``state()``."""
+        found = cls.__new__(cls)
+        found._ids, idf, start, example, weight, found._labels, found._texts = state
+        found._idf, found._start = array("f", idf), array("I", start)
+        found._example, found._weight = array("I", example), array("f", weight)
+        return found
 
     def _vector(self, row: Counter[str]) -> dict[int, float]:
         ids, idf = self._ids, self._idf

@@ -98,6 +98,7 @@ def _read_form(form: tuple[str, ...], read: Reader) -> tuple[str, ...]:
 
 
 V = TypeVar("V")
+T = TypeVar("T")
 Table = dict[str, V] | tuple[str, V] | None  # a table of one word is kept as a pair: most are, and a dict is 4x
 
 
@@ -114,92 +115,97 @@ def _packed(table: Table[V]) -> Table[V]:
     return next(iter(table.items())) if isinstance(table, dict) and len(table) == 1 else table
 
 
-class _Node(Generic[K]):
-    """One step of the phrase trie: the words that may come next, phrases that end with a next word (kept
-    without a node of their own: most forms end in a list of alternatives), and what a gap leads to."""
+Ends = tuple[int, ...]  # the phrases that end at a word, as their places in the index's list
+# A built trie node is plain data (the words that may come next, the phrases that end with a next word, what
+# a gap leads to), so the learned tables can be kept and read back whole (bot.engine.learned).
+Trie = tuple["Table[Trie]", "Table[Ends]", "Trie | None"]
+
+
+class _Node:
+    """One step of the phrase trie while it is built: phrases that end with a next word are kept without a
+    node of their own (most forms end in a list of alternatives)."""
 
     __slots__ = ("gap", "last", "next")
 
     def __init__(self) -> None:
-        self.next: Table[_Node[K]] = None
-        self.last: Table[tuple[tuple[K, Phrase], ...]] = None
-        self.gap: _Node[K] | None = None
+        self.next: dict[str, _Node] = {}
+        self.last: dict[str, Ends] = {}
+        self.gap: _Node | None = None
 
-    def child(self, word: str) -> _Node[K]:
+    def child(self, word: str) -> _Node:
         """Return the node after a word, making it if needed."""
-        assert not isinstance(self.next, tuple)  # tables are packed only once the trie is built
-        if self.next is None:
-            self.next = {}
         found = self.next.get(word)
         if found is None:
             found = self.next[word] = _Node()
         return found
 
-    def end(self, word: str, end: tuple[K, Phrase], alone: tuple[tuple[K, Phrase]]) -> None:
+    def end(self, word: str, end: int) -> None:
         """Record a phrase that ends with this word after this node."""
-        assert not isinstance(self.last, tuple)
-        if self.last is None:
-            self.last = {}
         before = self.last.get(word)
-        if before is None or before is alone:
-            self.last[word] = alone
+        if before is None:
+            self.last[word] = (end,)
         elif end not in before:
             self.last[word] = (*before, end)
 
-    def pack(self) -> None:
-        """Keep each table of one word as a pair, and equal tables of last words once, here and below.
+    def frozen(self, tables: dict[object, object]) -> Trie:
+        """Return this node and those below as a trie, each table of one word as a pair, equal tables once.
 
         "outside (my|the|our) (house|flat|…)" ends in the same table after "my", "the" and "our".
         """
-        stack: list[_Node[K]] = [self]
-        tables: dict[tuple[tuple[str, int], ...], Table[tuple[tuple[K, Phrase], ...]]] = {}
-        while stack:
-            node = stack.pop()
-            children = list(node.next.values()) if isinstance(node.next, dict) else []
-            stack.extend([*children, *([node.gap] if node.gap is not None else [])])
-            node.next = _packed(node.next)
-            if isinstance(node.last, dict):
-                same = tuple(sorted((word, id(ends)) for word, ends in node.last.items()))
-                node.last = tables.setdefault(same, _packed(node.last))
+        last = {word: _once(tables, ends) for word, ends in self.last.items()}
+        after = {word: node.frozen(tables) for word, node in self.next.items()}
+        gap = self.gap.frozen(tables) if self.gap is not None else None
+        return (_packed(after or None), _once(tables, _packed(last or None)), gap)
+
+
+def _once(tables: dict[object, object], value: T) -> T:
+    """Return the one copy of an equal value kept so far (tables and lists of ends recur across the trie)."""
+    key = tuple(sorted(value.items())) if isinstance(value, dict) else value
+    return tables.setdefault(key, value)  # type: ignore[return-value]
 
 
 class PhraseIndex(Generic[K]):
     """Many phrases, each with a key, found in a message in one pass over a trie of their forms."""
 
-    def __init__(self, phrases: Iterable[tuple[K, Phrase]]) -> None:
-        self._root: _Node[K] = _Node()
-        for key, phrase in phrases:
-            end = (key, phrase)  # shared by every form, and so is a list of it alone: forms run to tens of thousands
-            alone = (end,)
+    def __init__(self, phrases: Iterable[tuple[K, Phrase]], trie: Trie | None = None) -> None:
+        """Index phrases; ``trie``: the trie built before from the same phrases, in the same order."""
+        self._ends = list(phrases)
+        self.trie = trie if trie is not None else self._built()
+
+    def _built(self) -> Trie:
+        root = _Node()
+        for index, (_, phrase) in enumerate(self._ends):
             for form in phrase.forms:
-                node = self._root
+                node = root
                 for word in form[:-1]:
                     if word == "*":
                         node.gap = node.gap or _Node()
                         node = node.gap
                     else:
                         node = node.child(word)
-                node.end(form[-1], end, alone)
-        self._root.pack()
+                node.end(form[-1], index)
+        return root.frozen({})
 
     def find(self, said: tuple[str, ...]) -> list[tuple[K, Phrase, tuple[int, int]]]:
         """Return every phrase that matches, with its first match (start, end), in order of where it starts."""
         found: dict[int, Match[K]] = {}
         for start in range(len(said)):
-            self._step(self._root, said, start, start, found)
+            self._step(self.trie, said, start, start, found)
         return list(found.values())
 
-    def _step(self, node: _Node[K], said: tuple[str, ...], start: int, at: int, found: dict[int, Match[K]]) -> None:
+    def _step(self, node: Trie, said: tuple[str, ...], start: int, at: int, found: dict[int, Match[K]]) -> None:
         """Follow the word at ``at`` from this node: a phrase may end with it, or go on after it."""
         if at >= len(said):
             return
         word = said[at]
-        for key, phrase in _get(node.last, word) or ():
+        after, last, gap = node
+        for end in _get(last, word) or ():
+            key, phrase = self._ends[end]
             if id(phrase) not in found and (not phrase.whole or (start == 0 and at + 1 == len(said))):
                 found[id(phrase)] = (key, phrase, (start, at + 1))
-        after = _get(node.next, word)
-        if after is not None:
-            self._step(after, said, start, at + 1, found)
-        if node.gap is not None and at > start:
+        step = _get(after, word)
+        if step is not None:
+            self._step(step, said, start, at + 1, found)
+        if gap is not None and at > start:
             for skip in range(MAX_GAP + 1):
-                self._step(node.gap, said, start, at + skip, found)
+                self._step(gap, said, start, at + skip, found)

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Self
 
 from bot.engine.lexicon import Lexicon
 from bot.engine.spelling import Speller
@@ -34,6 +35,22 @@ class WordReader:
         self._speller = Speller(_by_use(counts))
         counts.update({w: n for w, n in seen.items() if n > 2 and self._correct(w) == w})
         self._speller = Speller(_by_use(counts))
+        self._cached()
+
+    @classmethod
+    def restore(cls, lexicon: Lexicon, speller: Speller) -> Self:
+        """Return a reader with the speller one built before (``speller.state()`` kept and restored)."""
+        found = cls.__new__(cls)
+        found.lexicon, found._speller = lexicon, speller
+        found._cached()
+        return found
+
+    @property
+    def speller(self) -> Speller:
+        """Return the speller of the known words."""
+        return self._speller
+
+    def _cached(self) -> None:
         self.correct = lru_cache(maxsize=8192)(self._correct)
         self.normalise_label = lru_cache(maxsize=1024)(self.normalise)  # button labels: few, read every turn
 

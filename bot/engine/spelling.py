@@ -8,6 +8,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
+from typing import Self
 
 
 def _deletions(word: str) -> set[str]:
@@ -51,6 +52,17 @@ class Speller:
     def __contains__(self, word: object) -> bool:
         return word in self._rank
 
+    def state(self) -> tuple[dict[str, int], dict[str, str | tuple[str, ...]]]:
+        """Return the known words and their variants, as plain data."""
+        return self._rank, self._near
+
+    @classmethod
+    def restore(cls, state: tuple[dict[str, int], dict[str, str | tuple[str, ...]]]) -> Self:
+        """Return a speller made before, from its ``state()``."""
+        found = cls.__new__(cls)
+        found._rank, found._near = state
+        return found
+
     def correct(self, word: str, limit: int) -> str | None:
         """Return the most common known word within ``limit`` edits (1 or 2), or None."""
         variants = {word} | _deletions(word)
@@ -71,6 +83,17 @@ class WordSet:
 
     def __init__(self, words: Iterable[str] = ()) -> None:
         self._codes = array("I", sorted({zlib.crc32(w.encode()) for w in words}))
+
+    def state(self) -> bytes:
+        """Return the words' codes, as bytes."""
+        return self._codes.tobytes()
+
+    @classmethod
+    def restore(cls, state: bytes) -> Self:
+        """Return a set made before, from its ``state()``."""
+        found = cls()
+        found._codes = array("I", state)
+        return found
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):

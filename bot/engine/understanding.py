@@ -11,17 +11,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.engine.classifier import Classifier, Score, features
-from bot.engine.lexicon import Entry, Example, Lexicon, Topic
-from bot.engine.phrases import Phrase, PhraseIndex
-from bot.engine.reading import WordReader
-from bot.engine.words import words
+from bot.engine.classifier import Score, features
+from bot.engine.learned import CUES, SAFE, Tables, entries, learn, restore
+from bot.engine.lexicon import Example, Lexicon, Topic
+from bot.engine.phrases import Phrase
 
 # Danger kinds in order of what must be shown first: not being able to speak changes how to call 999.
 KIND_ORDER = ("cannot_speak", "followed_driving", "followed_on_foot", "weapon", "threat", "nearby", "attack")
 NEGATION_WINDOW = 3  # words before a match that can deny it ("is not", "no")
 CLAUSE_STARTS = frozenset({"he", "she", "they", "i", "someone", "somebody", "there", "and", "but", "it", "my", "ex"})
-SAFE = "safe"  # the danger classifier's label for examples that are not danger now
 DANGER_LIKENESS = 0.20  # a danger kind this close to a message, and ahead of "safe", is taken as danger
 KEYWORD = 0.15  # weight a one-word phrase adds to its intent's similarity score
 SURE = 0.21  # a similarity taken as the answer; below it, "Did you mean" (cross-validated: 0.4 points of
@@ -54,9 +52,6 @@ class Reading:
     because: tuple[str, ...] = ()
 
 
-CUES = ("past", "hypothetical", "present", "present_tense", "in_a_note")
-
-
 @dataclass(frozen=True)
 class _Hit:
     topic: Topic
@@ -74,47 +69,33 @@ def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
     return sorted(boosted, key=lambda s: (-s.score, s.topic))
 
 
-def _entries(lexicon: Lexicon) -> list[Entry]:
-    topics = [*lexicon.danger, *lexicon.intents.values(), *(t for ts in lexicon.slots.values() for t in ts)]
-    return [*(e for t in topics for e in t.phrases), *(e for es in lexicon.not_now.values() for e in es)]
-
-
 class Understanding:
     """Reads typed messages with one lexicon; build once at start-up."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, tables: Tables | None = None) -> None:
+        """Learn from a lexicon, or take ``tables`` learned before from the same lexicon (``tables()``)."""
         self.lexicon = lexicon
-        raw = [lexicon.read(words(e.text)) for e in lexicon.examples]
-        self.reader = WordReader(lexicon, [form for e in _entries(lexicon) for form in e.phrase.forms], raw)
+        self._learned = restore(lexicon, tables) if tables is not None else learn(lexicon)
+        self.reader = self._learned.reader
         self.normalise = self.reader.normalise
         self.normalise_label = self.reader.normalise_label
         self.correct = self.reader.correct
-        self._corrected = self.reader.corrected
-        # One comparison with the labelled examples gives both the intent and danger by likeness (which
-        # catches what no phrase foresaw: recall first).
-        self.classifier = Classifier(
-            (
-                self._corrected(said),
-                (e.intent if e.intent is not None and e.intent in lexicon.intents else "", e.danger or SAFE),
-                e.text,
-            )
-            for said, e in zip(raw, lexicon.examples, strict=True)
-        )
+        # Intent and danger by likeness, from the labelled examples (which catches what no phrase foresaw).
+        self.classifier = self._learned.classifier
         # A message written exactly as a labelled example goes where that example says: staff can rely on it.
-        self._exact = {" ".join(self._corrected(said)): e for said, e in zip(raw, lexicon.examples, strict=True)}
+        self._exact = dict(zip(self._learned.exact, lexicon.examples, strict=True))
         negations = lexicon.not_now.get("negations", ())
         self._negations = frozenset(f[0] for e in negations for f in e.phrase.forms if len(f) == 1)
-        self._danger_phrases = PhraseIndex((t, e.phrase) for t in lexicon.danger for e in t.phrases)
-        intents = lexicon.intents.values()
-        self._intents = PhraseIndex((t, e.phrase) for t in intents if not t.weak for e in t.phrases)
-        self._weak = PhraseIndex((t, e.phrase) for t in intents if t.weak for e in t.phrases)
-        self._slot_indexes = {
-            slot: PhraseIndex((t.name, e.phrase) for t in values for e in t.phrases)
-            for slot, values in lexicon.slots.items()
-        }
-        self._cues = {name: PhraseIndex((name, e.phrase) for e in lexicon.not_now.get(name, ())) for name in CUES}
-        self._where = {id(e.phrase): e.source for e in _entries(lexicon)}
+        topics, names = self._learned.topics, self._learned.names
+        self._danger_phrases, self._intents, self._weak = topics["danger"], topics["intents"], topics["weak"]
+        self._slot_indexes = {slot: names[f"slot {slot}"] for slot in lexicon.slots}
+        self._cues = {name: names[f"cue {name}"] for name in CUES}
+        self._where = {id(e.phrase): e.source for e in entries(lexicon)}
         self._in_a_note = [e.phrase for e in lexicon.not_now.get("in_a_note", ())]
+
+    def tables(self) -> Tables:
+        """Return what was learned, as plain data to keep and give back."""
+        return self._learned.tables()
 
     def danger_now(self, text: str) -> str | None:
         """Return the kind of danger a message describes now, or None (danger only: cheap for flood checks)."""

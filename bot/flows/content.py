@@ -8,6 +8,7 @@ from types import MappingProxyType
 import yaml
 
 from bot.engine.diagnostics import Diagnostic
+from bot.engine.lexicon import Lexicon
 from bot.engine.model import Source
 from bot.engine.program import Content, Helpline
 from bot.engine.templates import TemplateLibrary, UnknownHelpline
@@ -104,12 +105,14 @@ LOG_TEMPLATES: dict[str, dict[str, object]] = {
 }
 
 
-def load_content(directory: Path) -> tuple[Content, list[Diagnostic]]:
-    """Load templates, helplines and what the bot knows of typed text; return them with every problem found."""
+def load_content(directory: Path, lexicon: Lexicon | None = None) -> tuple[Content, list[Diagnostic]]:
+    """Load templates, helplines and what the bot knows of typed text (unless ``lexicon``, read before from
+    the same files); return them with every problem found."""
     problems: list[Diagnostic] = []
     helplines = _load_helplines(directory / "helplines.yaml", problems)
-    lexicon, lexicon_problems = load_lexicon(directory / "understanding")
-    problems.extend(lexicon_problems)
+    if lexicon is None:
+        lexicon, lexicon_problems = load_lexicon(directory / "understanding")
+        problems.extend(lexicon_problems)
     sources, template_problems = load_template_sources(directory / "templates")
     problems.extend(template_problems)
 

@@ -47,3 +47,7 @@ class Pseudonymiser:
         """Return the pseudonymous key for one person on one platform."""
         message = f"{platform}\x00{user_id}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    def secret(self, purpose: str) -> bytes:
+        """Return a secret for one purpose, derived from this one (never stored)."""
+        return bytes.fromhex(self.key("secret", purpose))

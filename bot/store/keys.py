@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.fatal import KeyProblem
+from bot.flows.learned_cache import LearnedCache
 from bot.settings import Settings
 from bot.store.crypto import (
     MASTER_KEY_FILE,
@@ -28,12 +29,13 @@ from bot.store.crypto import (
     seal,
     unseal,
 )
-from bot.store.identity import SECRET_FILE, load_or_create_secret
+from bot.store.identity import SECRET_FILE, Pseudonymiser, load_or_create_secret
 from bot.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 CHECK = b"key-check"
 STATE_PURPOSE = "conversation-state"
+CACHE_PURPOSE = "understanding-cache"
 PENDING = MASTER_KEY_FILE + ".new"  # a rotation's new key until its transaction commits
 
 
@@ -58,6 +60,20 @@ def _master_fits(master: bytes, sealed: bytes) -> bool:
         return unseal(master, sealed, "key-check:master") == CHECK
     except DecryptionError:
         return False
+
+
+def learned_cache(settings: Settings) -> LearnedCache | None:
+    """Return the understanding's cache in the data folder, or None before there is an identity key.
+
+    Its secret is derived from the identity key as ChatService.secret derives one. The key is only read here,
+    before it is checked against bot.db: with a wrong key the cache fails its check and is learned again,
+    and the start is then refused by open_keys.
+    """
+    try:
+        identity = (settings.keys_dir / SECRET_FILE).read_bytes()
+    except OSError:
+        return None
+    return LearnedCache(settings.data_dir, Pseudonymiser(identity).secret(CACHE_PURPOSE)) if identity else None
 
 
 async def open_keys(settings: Settings, store: Store) -> Keys:

@@ -1,0 +1,95 @@
+"""What the understanding builds from a lexicon at start-up, and the same tables as plain data to keep.
+
+Plain data (dicts, lists, tuples, strings, numbers, bytes) so a cache can keep it in a format that is not
+pickle (bot.flows.learned_cache) and give it back: the understanding then reads exactly as if it had learned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from bot.engine.classifier import Classifier, State
+from bot.engine.lexicon import Entry, Example, Lexicon, Topic
+from bot.engine.phrases import Phrase, PhraseIndex, Trie
+from bot.engine.reading import WordReader
+from bot.engine.spelling import Speller
+from bot.engine.words import words
+
+SAFE = "safe"  # the danger classifier's label for examples that are not danger now
+CUES = ("past", "hypothetical", "present", "present_tense", "in_a_note")
+
+
+class Tables(NamedTuple):
+    """Everything learned from a lexicon, as plain data; valid only with that same lexicon."""
+
+    speller: tuple[dict[str, int], dict[str, str | tuple[str, ...]]]
+    classifier: State
+    exact: list[str]  # each example's words as read, in the lexicon's order
+    tries: dict[str, Trie]
+
+
+@dataclass(frozen=True)
+class Learned:
+    """The reader, the classifier and the phrase indexes built from one lexicon."""
+
+    reader: WordReader
+    classifier: Classifier
+    exact: list[str]
+    topics: dict[str, PhraseIndex[Topic]]  # danger, intents, weak
+    names: dict[str, PhraseIndex[str]]  # "slot NAME" and "cue NAME"
+
+    def tables(self) -> Tables:
+        """Return what was learned, as plain data."""
+        tries = {name: index.trie for name, index in self.topics.items()}
+        tries.update({name: index.trie for name, index in self.names.items()})
+        return Tables(self.reader.speller.state(), self.classifier.state(), self.exact, tries)
+
+
+def entries(lexicon: Lexicon) -> list[Entry]:
+    """Return every phrase of a lexicon with where it was written, in the same order each time."""
+    topics = [*lexicon.danger, *lexicon.intents.values(), *(t for ts in lexicon.slots.values() for t in ts)]
+    return [*(e for t in topics for e in t.phrases), *(e for es in lexicon.not_now.values() for e in es)]
+
+
+def learn(lexicon: Lexicon) -> Learned:
+    """Learn the known words, the labelled examples and the phrase indexes of a lexicon."""
+    raw = [lexicon.read(words(e.text)) for e in lexicon.examples]
+    reader = WordReader(lexicon, [form for e in entries(lexicon) for form in e.phrase.forms], raw)
+    said = [reader.corrected(r) for r in raw]
+    # One comparison with the labelled examples gives both the intent and danger by likeness.
+    classifier = Classifier((s, _labels(lexicon, e), e.text) for s, e in zip(said, lexicon.examples, strict=True))
+    return _indexed(lexicon, reader, classifier, [" ".join(s) for s in said], {})
+
+
+def restore(lexicon: Lexicon, tables: Tables) -> Learned:
+    """Return what ``learn(lexicon).tables()`` gave before, ready to use again."""
+    reader = WordReader.restore(lexicon, Speller.restore(tables.speller))
+    return _indexed(lexicon, reader, Classifier.restore(tables.classifier), tables.exact, tables.tries)
+
+
+def _labels(lexicon: Lexicon, example: Example) -> tuple[str, str]:
+    intent = example.intent if example.intent is not None and example.intent in lexicon.intents else ""
+    return intent, example.danger or SAFE
+
+
+def _indexed(
+    lexicon: Lexicon, reader: WordReader, classifier: Classifier, exact: list[str], tries: dict[str, Trie]
+) -> Learned:
+    intents = lexicon.intents.values()
+    topics: dict[str, list[tuple[Topic, Phrase]]] = {
+        "danger": [(t, e.phrase) for t in lexicon.danger for e in t.phrases],
+        "intents": [(t, e.phrase) for t in intents if not t.weak for e in t.phrases],
+        "weak": [(t, e.phrase) for t in intents if t.weak for e in t.phrases],
+    }
+    names: dict[str, list[tuple[str, Phrase]]] = {
+        **{f"slot {s}": [(t.name, e.phrase) for t in ts for e in t.phrases] for s, ts in lexicon.slots.items()},
+        **{f"cue {name}": [(name, e.phrase) for e in lexicon.not_now.get(name, ())] for name in CUES},
+    }
+    return Learned(
+        reader,
+        classifier,
+        exact,
+        {name: PhraseIndex(pairs, tries.get(name)) for name, pairs in topics.items()},
+        {name: PhraseIndex(pairs, tries.get(name)) for name, pairs in names.items()},
+    )

@@ -1,0 +1,107 @@
+"""The understanding's cache: the same decisions as learning afresh, and anything doubtful learned again."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.engine.diagnostics import Diagnostic
+from bot.engine.program import Program
+from bot.engine.understanding import Understanding
+from bot.flows import learned_cache
+from bot.flows.learned_cache import FILE, LearnedCache
+from bot.flows.lexicon_files import load_examples
+from bot.flows.program import check
+from bot.settings import PROJECT_ROOT
+
+UNDERSTANDING = PROJECT_ROOT / "content" / "understanding"
+SECRET = b"s" * 32
+
+
+@pytest.fixture(scope="module")
+def kept(program: Program, tmp_path_factory: pytest.TempPathFactory) -> LearnedCache:
+    """Return a cache holding what the shipped understanding learned."""
+    cache = LearnedCache(tmp_path_factory.mktemp("data"), SECRET)
+    cache.save(UNDERSTANDING, program.understanding)
+    return cache
+
+
+def test_the_cache_reads_every_development_message_as_learning_afresh(program: Program, kept: LearnedCache) -> None:
+    cached = kept.load(UNDERSTANDING)
+    assert cached is not None and cached is not program.understanding
+    problems: list[Diagnostic] = []
+    messages = load_examples(UNDERSTANDING / "development", problems)
+    assert not problems and len(messages) > 1000
+    for message in messages:
+        fresh, again = program.understanding.read(message.text), cached.read(message.text)
+        assert (again.danger, again.intent, again.guesses, again.slots) == (
+            fresh.danger,
+            fresh.intent,
+            fresh.guesses,
+            fresh.slots,
+        ), message.text
+        assert again.because == fresh.because
+
+
+def test_the_cache_file_is_for_its_owner_only(kept: LearnedCache) -> None:
+    assert stat.S_IMODE(kept.path.stat().st_mode) == 0o600
+
+
+def test_a_cache_with_another_secret_is_not_read(kept: LearnedCache, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert LearnedCache(kept.path.parent, b"t" * 32).load(UNDERSTANDING) is None
+    assert [r.getMessage() for r in caplog.records] == ["the understanding cache is not authentic: learning again"]
+
+
+def test_a_tampered_cache_is_never_unmarshalled(
+    kept: LearnedCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tampered = bytearray(kept.path.read_bytes())
+    tampered[-100] ^= 1
+    cache = LearnedCache(tmp_path, SECRET)
+    cache.path.write_bytes(bytes(tampered))
+
+    def refuse(data: bytes) -> object:
+        raise AssertionError("unmarshalled before its HMAC was checked")
+
+    monkeypatch.setattr(learned_cache.marshal, "loads", refuse)
+    assert cache.load(UNDERSTANDING) is None
+    cache.path.write_bytes(b"not a cache at all")
+    assert cache.load(UNDERSTANDING) is None
+
+
+def test_a_cache_of_other_content_is_stale_and_learned_again(
+    program: Program, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    cache = LearnedCache(tmp_path, SECRET)
+    cache.save(content / "understanding", program.understanding)
+    before = cache.path.read_bytes()
+    with (content / "understanding" / "words.yaml").open("a") as file:
+        file.write("  amnt: amount\n")
+    with caplog.at_level(logging.WARNING):
+        assert cache.load(content / "understanding") is None
+    assert "stale" in caplog.text
+    rebuilt, _ = check(PROJECT_ROOT / "flows", content, held_out=False, cache=cache)
+    assert cache.path.read_bytes() != before  # written anew, and now read
+    again = cache.load(content / "understanding")
+    assert again is not None and again.lexicon.say_as[("amnt",)] == ("amount",)
+    assert rebuilt.understanding.read("amnt").said == again.read("amnt").said == ("amount",)
+
+
+def test_an_unreadable_cache_folder_still_starts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cache = LearnedCache(tmp_path / "missing", SECRET)  # cannot be read, nor written
+    with caplog.at_level(logging.WARNING):
+        program, problems = check(PROJECT_ROOT / "flows", PROJECT_ROOT / "content", held_out=False, cache=cache)
+    assert not any(not p.warning for p in problems)
+    assert isinstance(program.understanding, Understanding) and program.is_emergency("he is outside my house")
+    assert "could not be written (FileNotFoundError)" in caplog.text
+    (tmp_path / "folder" / FILE).mkdir(parents=True)  # a folder where the file should be
+    with caplog.at_level(logging.WARNING):
+        assert LearnedCache(tmp_path / "folder", SECRET).load(UNDERSTANDING) is None
+    assert "could not be read (IsADirectoryError)" in caplog.text
