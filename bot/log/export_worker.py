@@ -118,7 +118,7 @@ async def _ask(pipe: Connection, message: tuple[str, Any], raw: bool = False) ->
 def serve(pipe: Connection, memory_limit: int) -> None:
     """Run in the worker: answer each request on the pipe until the bot process closes it."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    os.nice(NICENESS)  # when the cores are busy, people's replies come first
+    _step_aside()
     thumbnails: dict[str, bytes | None] = {}
     while True:
         try:
@@ -139,6 +139,14 @@ def serve(pipe: Connection, memory_limit: int) -> None:
             os.close(value)
         else:
             pipe.send(("ok", value))
+
+
+def _step_aside() -> None:
+    """Run only when a core is free: people's replies come first, at once, not after a time slice."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # Linux: preempted as soon as anyone wakes
+    except (AttributeError, OSError):
+        os.nice(NICENESS)  # elsewhere: a lower priority, which still shares slices with the bot
 
 
 def _answer(kind: str, payload: Any, thumbnails: dict[str, bytes | None]) -> Any:
