@@ -98,9 +98,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def service(settings: Settings) -> AsyncIterator[ChatService]:
-    """Open a chat service on real SQLite files in a temporary directory."""
-    opened = await ChatService.open(settings)
+async def service(settings: Settings, program: Program) -> AsyncIterator[ChatService]:
+    """Open a chat service for the shipped flows on real SQLite files in a temporary directory."""
+    opened = await ChatService.open(settings, program)
     yield opened
     await opened.close()
 

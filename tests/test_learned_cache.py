@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,31 @@ def test_an_unreadable_cache_folder_still_starts(tmp_path: Path, caplog: pytest.
     with caplog.at_level(logging.WARNING):
         assert LearnedCache(tmp_path / "folder", SECRET).load(UNDERSTANDING) is None
     assert "could not be read (IsADirectoryError)" in caplog.text
+
+
+def test_learning_in_a_child_gives_what_learning_here_gives(program: Program) -> None:
+    tables = LearnedCache(Path("unused"), SECRET).learn(UNDERSTANDING)
+    assert tables is not None
+    assert tables == program.understanding.tables()
+
+
+def test_a_start_that_learns_keeps_scikit_learn_out_of_the_bot(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from bot.flows.learned_cache import LearnedCache;"
+        "from bot.flows.program import load_program; from bot.settings import PROJECT_ROOT as R;"
+        f"cache = LearnedCache(Path({str(tmp_path)!r}), {SECRET!r});"
+        "load_program(R / 'flows', R / 'content', cache=cache); print(cache.path.exists(), 'sklearn' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
+
+
+def test_a_child_that_cannot_learn_is_learned_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    with caplog.at_level(logging.WARNING):
+        assert LearnedCache(Path("unused"), SECRET).learn(UNDERSTANDING) is None
+    assert [r.getMessage() for r in caplog.records] == [
+        "learning in a child process failed (FileNotFoundError): learning here"
+    ]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine.program import Program
 from bot.service import ChatService
 from bot.settings import PROJECT_ROOT, Settings
 from tests.transcript import DIRECTORY, Transcript, normalise, replay
@@ -26,9 +27,9 @@ def test_there_are_transcripts() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-async def test_journey_through_the_engine(path: Path, tmp_path: Path) -> None:
+async def test_journey_through_the_engine(path: Path, tmp_path: Path, program: Program) -> None:
     expected = Transcript.parse(path.read_text(encoding="utf-8"))
-    service = await ChatService.open(Settings.from_env({"BOT_DATA_DIR": str(tmp_path)}))
+    service = await ChatService.open(Settings.from_env({"BOT_DATA_DIR": str(tmp_path)}), program)
     try:
         replies = await replay(service, expected.inputs)
     finally:

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.engine.classifier import Classifier, State
+from bot.engine.classifier import Classifier, State, features
 from bot.engine.lexicon import Entry, Example, Lexicon, Topic
+from bot.engine.linear import Linear
+from bot.engine.linear import State as LinearState
 from bot.engine.phrases import Phrase, PhraseIndex, Trie
 from bot.engine.reading import WordReader
 from bot.engine.spelling import Speller
@@ -27,6 +29,7 @@ class Tables(NamedTuple):
     classifier: State
     exact: list[str]  # each example's words as read, in the lexicon's order
     tries: dict[str, Trie]
+    linear: LinearState
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,13 @@ class Learned:
     exact: list[str]
     topics: dict[str, PhraseIndex[Topic]]  # danger, intents, weak
     names: dict[str, PhraseIndex[str]]  # "slot NAME" and "cue NAME"
+    linear: Linear  # two columns: intents, and danger kinds or SAFE; from examples/ and development/
 
     def tables(self) -> Tables:
         """Return what was learned, as plain data."""
         tries = {name: index.trie for name, index in self.topics.items()}
         tries.update({name: index.trie for name, index in self.names.items()})
-        return Tables(self.reader.speller.state(), self.classifier.state(), self.exact, tries)
+        return Tables(self.reader.speller.state(), self.classifier.state(), self.exact, tries, self.linear.state())
 
 
 def entries(lexicon: Lexicon) -> list[Entry]:
@@ -59,13 +63,17 @@ def learn(lexicon: Lexicon) -> Learned:
     said = [reader.corrected(r) for r in raw]
     # One comparison with the labelled examples gives both the intent and danger by likeness.
     classifier = Classifier((s, _labels(lexicon, e), e.text) for s, e in zip(said, lexicon.examples, strict=True))
-    return _indexed(lexicon, reader, classifier, [" ".join(s) for s in said], {})
+    # The linear models learn from the development messages too: unlike the nearest examples, they gain by it.
+    rows = [*zip(said, lexicon.examples, strict=True), *((reader.normalise(e.text), e) for e in lexicon.development)]
+    linear = Linear(((features(s), _labels(lexicon, e)) for s, e in rows), columns=2)
+    return _indexed(lexicon, reader, classifier, [" ".join(s) for s in said], {}, linear)
 
 
 def restore(lexicon: Lexicon, tables: Tables) -> Learned:
     """Return what ``learn(lexicon).tables()`` gave before, ready to use again."""
     reader = WordReader.restore(lexicon, Speller.restore(tables.speller))
-    return _indexed(lexicon, reader, Classifier.restore(tables.classifier), tables.exact, tables.tries)
+    linear = Linear.restore(tables.linear)
+    return _indexed(lexicon, reader, Classifier.restore(tables.classifier), tables.exact, tables.tries, linear)
 
 
 def _labels(lexicon: Lexicon, example: Example) -> tuple[str, str]:
@@ -74,7 +82,12 @@ def _labels(lexicon: Lexicon, example: Example) -> tuple[str, str]:
 
 
 def _indexed(
-    lexicon: Lexicon, reader: WordReader, classifier: Classifier, exact: list[str], tries: dict[str, Trie]
+    lexicon: Lexicon,
+    reader: WordReader,
+    classifier: Classifier,
+    exact: list[str],
+    tries: dict[str, Trie],
+    linear: Linear,
 ) -> Learned:
     intents = lexicon.intents.values()
     topics: dict[str, list[tuple[Topic, Phrase]]] = {
@@ -92,4 +105,5 @@ def _indexed(
         exact,
         {name: PhraseIndex(pairs, tries.get(name)) for name, pairs in topics.items()},
         {name: PhraseIndex(pairs, tries.get(name)) for name, pairs in names.items()},
+        linear,
     )

@@ -57,6 +57,7 @@ class Lexicon:
     intents: Mapping[str, Topic]
     slots: Mapping[str, tuple[Topic, ...]]
     examples: tuple[Example, ...] = field(default=())
+    development: tuple[Example, ...] = field(default=())  # learned by the linear models only, never looked up
     english: WordSet = field(default_factory=WordSet)  # correct spellings, never corrected to a known word
 
     @cached_property

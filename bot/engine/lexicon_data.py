@@ -47,7 +47,7 @@ def lexicon_from_data(data: LexiconData) -> Lexicon:
         {t[0]: _topic(t) for t in intents},
         {name: tuple(_topic(t) for t in ts) for name, ts in slots.items()},
         tuple(Example(text, intent, danger, Source(path, line)) for text, intent, danger, path, line in examples),
-        WordSet.restore(english),
+        english=WordSet.restore(english),
     )
 
 

@@ -8,6 +8,7 @@ Every decision can be explained (``python -m bot explain "TEXT"``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ KIND_ORDER = ("cannot_speak", "followed_driving", "followed_on_foot", "weapon", 
 NEGATION_WINDOW = 3  # words before a match that can deny it ("is not", "no")
 CLAUSE_STARTS = frozenset({"he", "she", "they", "i", "someone", "somebody", "there", "and", "but", "it", "my", "ex"})
 DANGER_LIKENESS = 0.20  # a danger kind this close to a message, and ahead of "safe", is taken as danger
+DANGER_SHARE = 0.3  # or the linear model gives danger kinds together this share (chosen on writers H and I)
 KEYWORD = 0.15  # weight a one-word phrase adds to its intent's similarity score
 SURE = 0.21  # a similarity taken as the answer; below it, "Did you mean" (cross-validated: 0.4 points of
 # accuracy traded for asking when a message is only loosely like any example)
@@ -114,9 +116,9 @@ class Understanding:
             return self._as_example(said, example, because)
         danger, past, set_aside = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
-        intents, dangers = self.classifier.scores(features(said[:MAX_WORDS]), columns=2) if said else ([], [])
+        intents, dangers, shares = self._likely(features(said[:MAX_WORDS])) if said else ([], [], [])
         if kind is None and not noting and not set_aside and self._not_now(said) is None:
-            kind = self._danger_by_likeness(dangers, because)
+            kind = self._danger_by_likeness(dangers, shares, because)
         if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
             because.append("a car is mentioned, so: followed while driving")
@@ -178,11 +180,27 @@ class Understanding:
             because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
         return (hits[0] if hits else None), past, set_aside
 
-    def _danger_by_likeness(self, scores: list[Score], because: list[str]) -> Topic | None:
-        if not scores or scores[0].topic == SAFE or scores[0].score < DANGER_LIKENESS:
-            return None
-        best = scores[0]
-        because.append(f"danger: {best.topic}, by likeness ({best.score:.2f}; closest example: '{best.example}')")
+    def _likely(self, found: Counter[str]) -> tuple[list[Score], list[Score], list[Score]]:
+        """Return the intents' shares (each with its closest example), danger by likeness, and danger's shares."""
+        nearest, dangers = self.classifier.scores(found, columns=2)
+        closest = {s.topic: s.example for s in nearest}
+        intents, shares = self._learned.linear.scores(found)
+        return [Score(s.topic, s.score, closest.get(s.topic, "")) for s in intents], dangers, shares
+
+    def _danger_by_likeness(self, scores: list[Score], shares: list[Score], because: list[str]) -> Topic | None:
+        """Return the danger kind nearest examples or the linear model find like the message (recall first)."""
+        if scores and scores[0].topic != SAFE and scores[0].score >= DANGER_LIKENESS:
+            best = scores[0]
+            because.append(f"danger: {best.topic}, by likeness ({best.score:.2f}; closest example: '{best.example}')")
+        else:
+            kinds = [s for s in shares if s.topic != SAFE]
+            share = sum(s.score for s in kinds)
+            if share < DANGER_SHARE:
+                return None
+            best = kinds[0]
+            because.append(
+                f"danger: {best.topic}, by the linear model (danger {share:.2f}, {best.topic} the likeliest)"
+            )
         return next((k for k in self.lexicon.danger if k.name == best.topic), None)
 
     def _not_now(self, sentence: tuple[str, ...]) -> Phrase | None:
@@ -251,7 +269,7 @@ class Understanding:
         sure = best.score >= bar and (runner is None or best.score - runner.score >= MARGIN)
         clue = best.topic in keywords  # an action done at once needs more than likeness: one of its words too
         if sure and (clue or not self.lexicon.intents[best.topic].phrase_only):
-            because.append(f"intent: {best.topic}, by similarity ({shown}; closest example: '{best.example}')")
+            because.append(f"intent: {best.topic}, by the linear model ({shown}; closest example: '{best.example}')")
             return self.lexicon.intents[best.topic], ()
         guesses = tuple(s.topic for s in scores[:MAX_GUESSES] if s.score >= GUESS)
         because.append(f"unsure: did you mean {', '.join(guesses)}? ({shown})")

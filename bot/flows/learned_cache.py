@@ -4,7 +4,9 @@ The file is a header, an HMAC-SHA256 of the rest (keyed with a secret the caller
 key) and the rest: a fingerprint of every file in content/understanding/, the folder's path and the code
 that reads and learns it, then the lexicon and the tables as marshal data (never pickle). Nothing is
 unmarshalled before the HMAC is checked; a cache that is absent, stale, not authentic or unreadable is
-learned again in memory and written anew (atomically, mode 0600), with one log line saying which.
+learned again and written anew (atomically, mode 0600), with one log line saying which. It is learned in a
+child process (``python -m bot.flows.learned_cache FOLDER``), so scikit-learn, which the linear models need
+while learning, never stays in the bot's memory.
 """
 
 from __future__ import annotations
@@ -15,10 +17,22 @@ import hmac
 import logging
 import marshal
 import os
+import subprocess
 import sys
 from pathlib import Path
 
-from bot.engine import classifier, learned, lexicon, lexicon_data, phrases, reading, spelling, understanding, words
+from bot.engine import (
+    classifier,
+    learned,
+    lexicon,
+    lexicon_data,
+    linear,
+    phrases,
+    reading,
+    spelling,
+    understanding,
+    words,
+)
 from bot.engine.learned import Tables
 from bot.engine.lexicon_data import lexicon_data as as_data
 from bot.engine.lexicon_data import lexicon_from_data
@@ -28,9 +42,10 @@ from bot.flows import lexicon_files, yaml_source
 log = logging.getLogger(__name__)
 FILE = "understanding.cache"
 MAGIC = b"bot understanding cache 1\n"
+LEARNING_TIME = 300  # seconds: learning takes about 3 s; a child that takes a hundred times that is stuck
 DIGEST = 32  # bytes of an HMAC-SHA256 and of a SHA-256
 # The code that reads and learns what the cache holds: a change to any of it makes the cache stale.
-CODE = (classifier, learned, lexicon, lexicon_data, phrases, reading, spelling, understanding, words)
+CODE = (classifier, learned, lexicon, lexicon_data, linear, phrases, reading, spelling, understanding, words)
 CODE_TOO = (lexicon_files, yaml_source)
 
 
@@ -98,5 +113,25 @@ class LearnedCache:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
 
+    def learn(self, directory: Path) -> Tables | None:
+        """Learn the tables of a content/understanding/ folder in a child process; None if it could not."""
+        command = [sys.executable, "-m", __name__, str(directory)]
+        try:
+            done = subprocess.run(command, capture_output=True, check=True, timeout=LEARNING_TIME)
+            return Tables(*marshal.loads(done.stdout))
+        except (OSError, subprocess.SubprocessError, ValueError, EOFError, TypeError) as error:
+            log.warning("learning in a child process failed (%s): learning here", type(error).__name__)
+            return None
+
     def _mac(self, body: bytes) -> bytes:
         return hmac.new(self._secret, body, hashlib.sha256).digest()
+
+
+def main(argv: list[str]) -> None:
+    """Learn the tables of the content/understanding/ folder named and write them to standard output."""
+    lexicon, _ = lexicon_files.load_lexicon(Path(argv[0]))
+    sys.stdout.buffer.write(marshal.dumps(tuple(learned.learn(lexicon).tables())))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

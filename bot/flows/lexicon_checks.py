@@ -48,10 +48,11 @@ def _shadowed(content: Content, understanding: Understanding) -> Iterator[Diagno
 
 
 def _examples(content: Content, held_out: bool) -> Iterator[Diagnostic]:
-    """Flag labelled messages whose labels are not known, in examples/ and (``held_out``) heldout/ and development/."""
+    """Flag labelled messages whose labels are not known, in examples/, development/ and (``held_out``) heldout/."""
     problems: list[Diagnostic] = []
-    folders = ("heldout", "development") if held_out else ()
+    folders = ("heldout",) if held_out else ()
     kept = [e for name in folders for e in load_examples(content.directory / "understanding" / name, problems)]
+    kept += content.lexicon.development
     yield from problems
     labels: dict[str, tuple[str | None, str | None]] = {}
     for example in content.lexicon.examples:

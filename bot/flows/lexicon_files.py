@@ -28,8 +28,11 @@ def load_lexicon(directory: Path) -> tuple[Lexicon, list[Diagnostic]]:
     intents = _load_intents(directory / "intents.yaml", empty, problems)
     slots = _load_slots(directory / "slots.yaml", empty, problems)
     examples = load_examples(directory / "examples", problems)
+    development = load_examples(directory / "development", problems)
     english = load_english(directory / ENGLISH, problems)
-    return Lexicon(say_as, danger, not_now, driving, intents, slots, tuple(examples), english), problems
+    return Lexicon(
+        say_as, danger, not_now, driving, intents, slots, tuple(examples), tuple(development), english
+    ), problems
 
 
 def load_english(path: Path, problems: list[Diagnostic]) -> WordSet:

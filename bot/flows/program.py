@@ -37,7 +37,8 @@ def check(
     content, content_problems = load_content(content_dir, cached.lexicon if cached else None)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir, platforms)]
     whole = not problems  # screens are shown only from flows and content that hold together
-    understanding = cached or Understanding(content.lexicon)
+    learnt = cache.learn(lexicon_dir) if cache is not None and cached is None and not problems else None
+    understanding = cached or Understanding(content.lexicon, learnt)
     problems.extend(check_lexicon(content, flows, understanding, held_out, alone=cached is None))
     problems.extend(check_sources(flows, content))
     slots = slot_names(flows) | frozenset(content.lexicon.slots)
