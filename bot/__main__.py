@@ -155,7 +155,9 @@ def run_command(settings: Settings, platform: str) -> int:
         print("error: configuration: TELEGRAM_BOT_TOKEN is not set (python -m bot telegram needs it)", file=sys.stderr)
         return Exit.CONFIG
     try:
-        program = load_program(settings.flows_dir, settings.content_dir, declared(), learned_cache(settings))
+        program = load_program(
+            settings.flows_dir, settings.content_dir, declared(), learned_cache(settings), apart=True
+        )
         return asyncio.run(PLATFORMS[platform](settings, program))
     except InvalidFlows as error:
         print("The bot will not start: the flows have problems.", file=sys.stderr)

@@ -15,7 +15,7 @@ from bot.engine.diagnostics import Diagnostic
 from bot.engine.program import Program
 from bot.engine.understanding import Understanding
 from bot.flows import learned_cache
-from bot.flows.learned_cache import FILE, LearnedCache
+from bot.flows.learned_cache import FILE, LearnedCache, learn_apart
 from bot.flows.lexicon_files import load_examples
 from bot.flows.program import check
 from bot.settings import PROJECT_ROOT
@@ -110,17 +110,19 @@ def test_an_unreadable_cache_folder_still_starts(tmp_path: Path, caplog: pytest.
 
 
 def test_learning_in_a_child_gives_what_learning_here_gives(program: Program) -> None:
-    tables = LearnedCache(Path("unused"), SECRET).learn(UNDERSTANDING)
+    tables = learn_apart(UNDERSTANDING)
     assert tables is not None
     assert tables == program.understanding.tables()
 
 
-def test_a_start_that_learns_keeps_scikit_learn_out_of_the_bot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cached", [True, False], ids=["with a cache", "first start"])
+def test_a_start_that_learns_keeps_scikit_learn_out_of_the_bot(tmp_path: Path, cached: bool) -> None:
     script = (
         "import sys; from pathlib import Path; from bot.flows.learned_cache import LearnedCache;"
         "from bot.flows.program import load_program; from bot.settings import PROJECT_ROOT as R;"
-        f"cache = LearnedCache(Path({str(tmp_path)!r}), {SECRET!r});"
-        "load_program(R / 'flows', R / 'content', cache=cache); print(cache.path.exists(), 'sklearn' in sys.modules)"
+        f"cache = LearnedCache(Path({str(tmp_path)!r}), {SECRET!r}) if {cached} else None;"
+        "load_program(R / 'flows', R / 'content', cache=cache, apart=True);"
+        "print(cache is None or cache.path.exists(), 'sklearn' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False"]
@@ -131,7 +133,7 @@ def test_a_child_that_cannot_learn_is_learned_here(
 ) -> None:
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     with caplog.at_level(logging.WARNING):
-        assert LearnedCache(Path("unused"), SECRET).learn(UNDERSTANDING) is None
+        assert learn_apart(UNDERSTANDING) is None
     assert [r.getMessage() for r in caplog.records] == [
         "learning in a child process failed (FileNotFoundError): learning here"
     ]

@@ -95,27 +95,26 @@ class Linear:
         found._models = [cls._unpacked(model) for model in models]
         return found
 
-    def scores(self, found: Counter[str]) -> list[list[Score]]:
-        """Return, for each column, every topic's share for a message (given as its features), best first."""
-        vector = _vector(self._ids, self._idf, found)
-        return [self._shares(model, vector) for model in self._models]
+    def vector(self, found: Counter[str]) -> dict[int, float]:
+        """Return a message's features (as ``classifier.features`` gives them) weighed as the models read them."""
+        return _vector(self._ids, self._idf, found)
 
-    @staticmethod
-    def _shares(
-        model: tuple[list[str], array[float], array[int], array[int], array[float]], vector: dict[int, float]
-    ) -> list[Score]:
-        names, bias, start, label, weight = model
+    def shares(self, vector: dict[int, float], column: int) -> list[Score]:
+        """Return every topic's share in one column for a message's ``vector()``, best first."""
+        names, bias, start, label, weight = self._models[column]
         if not names:
             return []
         margin = list(bias)
         for feature, value in vector.items():
-            for k, w in zip(
-                label[start[feature] : start[feature + 1]], weight[start[feature] : start[feature + 1]], strict=True
-            ):
-                margin[k] += value * w
+            for i in range(start[feature], start[feature + 1]):
+                margin[label[i]] += value * weight[i]
         top = max(margin)
         shares = [math.exp(TEMPERATURE * (m - top)) for m in margin]
         total = sum(shares)
-        return sorted(
-            (Score(n, s / total, "") for n, s in zip(names, shares, strict=True)), key=lambda s: (-s.score, s.topic)
-        )
+        ranked = sorted(zip(shares, names, strict=True), key=lambda p: (-p[0], p[1]))
+        return [Score(name, share / total, "") for share, name in ranked]
+
+    def scores(self, found: Counter[str]) -> list[list[Score]]:
+        """Return, for each column, every topic's share for a message (given as its features), best first."""
+        vector = self.vector(found)
+        return [self.shares(vector, column) for column in range(len(self._models))]

@@ -11,9 +11,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.engine.classifier import Score, features
-from bot.engine.learned import CUES, SAFE, Tables, entries, learn, restore
+from bot.engine.learned import CUES, SAFE, Learned, Tables, entries, learn, restore
 from bot.engine.lexicon import Example, Lexicon, Topic
 from bot.engine.phrases import Phrase
 
@@ -71,6 +72,32 @@ def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
     return sorted(boosted, key=lambda s: (-s.score, s.topic))
 
 
+class _Likely:
+    """What the learned models make of one message, each part worked out only when it is needed."""
+
+    def __init__(self, learned: Learned, found: Counter[str]) -> None:
+        self._learned, self._found = learned, found
+
+    @cached_property
+    def nearest(self) -> list[list[Score]]:
+        """Return the nearest examples' intents and danger kinds."""
+        return self._learned.classifier.scores(self._found, columns=2) if self._found else [[], []]
+
+    @cached_property
+    def _vector(self) -> dict[int, float]:
+        return self._learned.linear.vector(self._found)
+
+    def shares(self, column: int) -> list[Score]:
+        """Return the linear model's shares in a column (0: intents, 1: danger kinds and safe)."""
+        return self._learned.linear.shares(self._vector, column) if self._found else []
+
+    @cached_property
+    def intents(self) -> list[Score]:
+        """Return the intents' shares, each with its closest labelled example."""
+        closest = {s.topic: s.example for s in self.nearest[0]}
+        return [Score(s.topic, s.score, closest.get(s.topic, "")) for s in self.shares(0)]
+
+
 class Understanding:
     """Reads typed messages with one lexicon; build once at start-up."""
 
@@ -116,15 +143,15 @@ class Understanding:
             return self._as_example(said, example, because)
         danger, past, set_aside = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
-        intents, dangers, shares = self._likely(features(said[:MAX_WORDS])) if said else ([], [], [])
+        likely = _Likely(self._learned, features(said[:MAX_WORDS]))
         if kind is None and not noting and not set_aside and self._not_now(said) is None:
-            kind = self._danger_by_likeness(dangers, shares, because)
+            kind = self._danger_by_likeness(likely, because)
         if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
             because.append("a car is mentioned, so: followed while driving")
         clauses = [c for part in _CLAUSE.split(text) if (c := self.normalise(part))]
         self._short = len(said) <= SHORT
-        intent, guesses = self._intent(clauses, intents, because)
+        intent, guesses = self._intent(clauses, likely, because)
         slots = self._slots(sentences, because)
         return Reading(
             said,
@@ -180,20 +207,14 @@ class Understanding:
             because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
         return (hits[0] if hits else None), past, set_aside
 
-    def _likely(self, found: Counter[str]) -> tuple[list[Score], list[Score], list[Score]]:
-        """Return the intents' shares (each with its closest example), danger by likeness, and danger's shares."""
-        nearest, dangers = self.classifier.scores(found, columns=2)
-        closest = {s.topic: s.example for s in nearest}
-        intents, shares = self._learned.linear.scores(found)
-        return [Score(s.topic, s.score, closest.get(s.topic, "")) for s in intents], dangers, shares
-
-    def _danger_by_likeness(self, scores: list[Score], shares: list[Score], because: list[str]) -> Topic | None:
+    def _danger_by_likeness(self, likely: _Likely, because: list[str]) -> Topic | None:
         """Return the danger kind nearest examples or the linear model find like the message (recall first)."""
+        scores = likely.nearest[1]
         if scores and scores[0].topic != SAFE and scores[0].score >= DANGER_LIKENESS:
             best = scores[0]
             because.append(f"danger: {best.topic}, by likeness ({best.score:.2f}; closest example: '{best.example}')")
         else:
-            kinds = [s for s in shares if s.topic != SAFE]
+            kinds = [s for s in likely.shares(1) if s.topic != SAFE]
             share = sum(s.score for s in kinds)
             if share < DANGER_SHARE:
                 return None
@@ -219,7 +240,7 @@ class Understanding:
         return None
 
     def _intent(
-        self, clauses: list[tuple[str, ...]], scores: list[Score], because: list[str]
+        self, clauses: list[tuple[str, ...]], likely: _Likely, because: list[str]
     ) -> tuple[Topic | None, tuple[str, ...]]:
         """Take the first clause a phrase matches (a narrower intent over a broader one, then the longest
         phrase); else the most similar examples. A one-word phrase is a keyword: it weighs, not decides,
@@ -233,6 +254,7 @@ class Understanding:
                 topic, phrase = chosen
                 because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
                 return topic, ()
+        scores = likely.intents
         if keywords:
             because.append(f"keywords for: {', '.join(sorted(keywords))}")
             scores = _boosted(scores, keywords)

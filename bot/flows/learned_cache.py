@@ -4,9 +4,9 @@ The file is a header, an HMAC-SHA256 of the rest (keyed with a secret the caller
 key) and the rest: a fingerprint of every file in content/understanding/, the folder's path and the code
 that reads and learns it, then the lexicon and the tables as marshal data (never pickle). Nothing is
 unmarshalled before the HMAC is checked; a cache that is absent, stale, not authentic or unreadable is
-learned again and written anew (atomically, mode 0600), with one log line saying which. It is learned in a
-child process (``python -m bot.flows.learned_cache FOLDER``), so scikit-learn, which the linear models need
-while learning, never stays in the bot's memory.
+learned again and written anew (atomically, mode 0600), with one log line saying which. The bot learns in a
+child process (``learn_apart``: ``python -m bot.flows.learned_cache FOLDER``), so scikit-learn, which the
+linear models need while learning, never stays in the bot's memory.
 """
 
 from __future__ import annotations
@@ -113,18 +113,19 @@ class LearnedCache:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
 
-    def learn(self, directory: Path) -> Tables | None:
-        """Learn the tables of a content/understanding/ folder in a child process; None if it could not."""
-        command = [sys.executable, "-m", __name__, str(directory)]
-        try:
-            done = subprocess.run(command, capture_output=True, check=True, timeout=LEARNING_TIME)
-            return Tables(*marshal.loads(done.stdout))
-        except (OSError, subprocess.SubprocessError, ValueError, EOFError, TypeError) as error:
-            log.warning("learning in a child process failed (%s): learning here", type(error).__name__)
-            return None
-
     def _mac(self, body: bytes) -> bytes:
         return hmac.new(self._secret, body, hashlib.sha256).digest()
+
+
+def learn_apart(directory: Path) -> Tables | None:
+    """Learn the tables of a content/understanding/ folder in a child process; None if it could not."""
+    command = [sys.executable, "-m", __name__, str(directory)]
+    try:
+        done = subprocess.run(command, capture_output=True, check=True, timeout=LEARNING_TIME)
+        return Tables(*marshal.loads(done.stdout))
+    except (OSError, subprocess.SubprocessError, ValueError, EOFError, TypeError) as error:
+        log.warning("learning in a child process failed (%s): learning here", type(error).__name__)
+        return None
 
 
 def main(argv: list[str]) -> None:

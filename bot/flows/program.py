@@ -10,7 +10,7 @@ from bot.engine.platform import Capabilities
 from bot.engine.program import Program
 from bot.engine.understanding import Understanding
 from bot.flows.content import load_content
-from bot.flows.learned_cache import LearnedCache
+from bot.flows.learned_cache import LearnedCache, learn_apart
 from bot.flows.lexicon_checks import check_lexicon
 from bot.flows.loader import load_flows
 from bot.flows.provenance_checks import check_sources
@@ -24,12 +24,14 @@ def check(
     held_out: bool = True,
     platforms: Sequence[Capabilities] = (),
     cache: LearnedCache | None = None,
+    apart: bool = False,
 ) -> tuple[Program, list[Diagnostic]]:
     """Load and validate flows and content; return the program and every problem found.
 
     ``held_out``: also check the held-out messages (not used to run the bot, so not read when it starts).
     ``platforms``: also check that every screen and each platform's own templates suit these platforms.
     ``cache``: take the understanding from it when it holds one learned from these files; else keep it there.
+    ``apart``: learn in a child process, so what learning imports does not stay in this one (the bot's start).
     """
     flows, flow_problems = load_flows(flows_dir)
     lexicon_dir = content_dir / "understanding"
@@ -37,7 +39,7 @@ def check(
     content, content_problems = load_content(content_dir, cached.lexicon if cached else None)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir, platforms)]
     whole = not problems  # screens are shown only from flows and content that hold together
-    learnt = cache.learn(lexicon_dir) if cache is not None and cached is None and not problems else None
+    learnt = learn_apart(lexicon_dir) if apart and cached is None and not problems else None
     understanding = cached or Understanding(content.lexicon, learnt)
     problems.extend(check_lexicon(content, flows, understanding, held_out, alone=cached is None))
     problems.extend(check_sources(flows, content))
@@ -57,10 +59,14 @@ def _keep(cache: LearnedCache, directory: Path, understanding: Understanding, pr
 
 
 def load_program(
-    flows_dir: Path, content_dir: Path, platforms: Sequence[Capabilities] = (), cache: LearnedCache | None = None
+    flows_dir: Path,
+    content_dir: Path,
+    platforms: Sequence[Capabilities] = (),
+    cache: LearnedCache | None = None,
+    apart: bool = False,
 ) -> Program:
     """Load a program for these platforms, raising InvalidFlows with every problem when there is any."""
-    program, problems = check(flows_dir, content_dir, held_out=False, platforms=platforms, cache=cache)
+    program, problems = check(flows_dir, content_dir, held_out=False, platforms=platforms, cache=cache, apart=apart)
     if any(not p.warning for p in problems):
         raise InvalidFlows(problems)
     return program
