@@ -61,6 +61,11 @@ def test_one_label_alone_tells_nothing_apart() -> None:
     assert Linear([]).scores(features(words("hello"))) == [[]]
 
 
+def test_messages_with_nothing_in_common_teach_nothing() -> None:
+    rows = [(features(words("hi")), ("about",)), (features(words("x")), ("report",))]
+    assert Linear(rows).scores(features(words("hi"))) == [[]]
+
+
 def test_words_never_seen_score_only_what_the_labels_are_in_general(model: Linear) -> None:
     [shares] = model.scores(features(words("zzz qqq")))
     assert len(shares) == 3 and all(0 < s.score < 1 for s in shares)

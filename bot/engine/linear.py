@@ -32,12 +32,13 @@ def _vector(ids: dict[str, int], idf: Sequence[float], row: Counter[str]) -> dic
 
 
 def _fitted(matrix: Any, labels: list[str], features: int) -> Model:
-    """Learn one column's labels (an empty label: not in this column); fewer than two labels learn nothing."""
+    """Learn one column's labels (an empty label: not in this column); fewer than two labels, or no feature
+    seen twice, learn nothing."""
     import numpy  # only while learning: see the module's docstring
     from sklearn.svm import LinearSVC
 
     rows = [i for i, label in enumerate(labels) if label]
-    if len({labels[i] for i in rows}) < 2:
+    if len({labels[i] for i in rows}) < 2 or not features:
         return [], b"", array("I", [0] * (features + 1)).tobytes(), b"", b""
     model = LinearSVC(C=PENALTY, random_state=0).fit(matrix[rows], [labels[i] for i in rows])
     names = [str(label) for label in model.classes_]

@@ -31,7 +31,8 @@ MARGIN = 0.0
 SURE_SHORT = 0.5
 SHORT = 2  # words
 CLEARLY = 0.35  # a share this high beats a weak intent's phrase ("not in danger, just scared all the time")
-GUESS = 0.12  # scores worth offering as "Did you mean" (below SURE)
+GUESS = 0.12  # a best share worth offering as "Did you mean" (below SURE)
+ALSO = 0.05  # a runner-up's share worth offering beside it: shares spread thin over 34 intents
 MAX_GUESSES = 3
 MAX_CHARS = 4096  # read for meaning (a Telegram message's limit); a longer note is still kept whole
 MAX_WORDS = 80  # only the start of a long message is read for intents: the question usually comes early
@@ -293,7 +294,7 @@ class Understanding:
         if sure and (clue or not self.lexicon.intents[best.topic].phrase_only):
             because.append(f"intent: {best.topic}, by the linear model ({shown}; closest example: '{best.example}')")
             return self.lexicon.intents[best.topic], ()
-        guesses = tuple(s.topic for s in scores[:MAX_GUESSES] if s.score >= GUESS)
+        guesses = (best.topic, *(s.topic for s in scores[1:MAX_GUESSES] if s.score >= ALSO))
         because.append(f"unsure: did you mean {', '.join(guesses)}? ({shown})")
         return None, guesses
 
