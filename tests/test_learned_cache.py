@@ -15,10 +15,11 @@ from bot.engine.diagnostics import Diagnostic
 from bot.engine.program import Program
 from bot.engine.understanding import Understanding
 from bot.flows import learned_cache
-from bot.flows.learned_cache import FILE, LearnedCache, learn_apart
+from bot.flows.learned_cache import FILE, LearnedCache, fingerprint, learn_apart
 from bot.flows.lexicon_files import load_examples
 from bot.flows.program import check
 from bot.settings import PROJECT_ROOT
+from tests.conftest import ProjectMaker
 
 UNDERSTANDING = PROJECT_ROOT / "content" / "understanding"
 SECRET = b"s" * 32
@@ -110,9 +111,34 @@ def test_an_unreadable_cache_folder_still_starts(tmp_path: Path, caplog: pytest.
 
 
 def test_learning_in_a_child_gives_what_learning_here_gives(program: Program) -> None:
-    tables = learn_apart(UNDERSTANDING)
-    assert tables is not None
-    assert tables == program.understanding.tables()
+    learnt = learn_apart(UNDERSTANDING)
+    assert learnt is not None
+    understanding, seen = learnt
+    assert understanding.tables() == program.understanding.tables()
+    assert seen == fingerprint(UNDERSTANDING)
+
+
+def test_a_file_changed_while_the_child_learns_leaves_the_cache_stale(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    learnt = learn_apart(content / "understanding")
+    assert learnt is not None
+    with (content / "understanding" / "words.yaml").open("a") as file:  # after the child read it
+        file.write("  amnt: amount\n")
+    cache = LearnedCache(tmp_path, SECRET)
+    cache.save(content / "understanding", *learnt)
+    assert cache.load(content / "understanding") is None  # stale: learned again, never trusted
+
+
+def test_content_with_problems_is_learned_here_and_its_problems_reported(
+    make_project: ProjectMaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    flows_dir, content_dir = make_project(intents="about:\n  go: help.start\n  phrases: ['(unclosed']\n")
+    with caplog.at_level(logging.INFO):
+        assert learn_apart(content_dir / "understanding") is None
+        _, problems = check(flows_dir, content_dir, held_out=False, apart=True)
+    assert "has problems: learning here" in caplog.text
+    assert any(p.source.path.endswith("intents.yaml") and not p.warning for p in problems)
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["with a cache", "first start"])

@@ -96,12 +96,13 @@ class LearnedCache:
         except (ValueError, TypeError, EOFError, KeyError, IndexError):
             return None, "unreadable"
 
-    def save(self, directory: Path, learnt: Understanding) -> None:
-        """Keep what an understanding learned from this folder, replacing the file in one step."""
+    def save(self, directory: Path, learnt: Understanding, seen: bytes | None = None) -> None:
+        """Keep what an understanding learned from this folder (``seen``: its fingerprint before it was read),
+        replacing the file in one step."""
         data = marshal.dumps((as_data(learnt.lexicon), tuple(learnt.tables())))
         temporary = self.path.with_name(f".{FILE}.{os.getpid()}")
         try:
-            body = fingerprint(directory) + data
+            body = (seen or fingerprint(directory)) + data
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as file:
                 file.write(MAGIC + self._mac(body) + body)
@@ -117,21 +118,33 @@ class LearnedCache:
         return hmac.new(self._secret, body, hashlib.sha256).digest()
 
 
-def learn_apart(directory: Path) -> Tables | None:
-    """Learn the tables of a content/understanding/ folder in a child process; None if it could not."""
+def learn_apart(directory: Path) -> tuple[Understanding, bytes] | None:
+    """Learn from a content/understanding/ folder in a child process; return the understanding and the
+    folder's fingerprint before the child read it, or None (then learn here: that also reports problems)."""
     command = [sys.executable, "-m", __name__, str(directory)]
     try:
         done = subprocess.run(command, capture_output=True, check=True, timeout=LEARNING_TIME)
-        return Tables(*marshal.loads(done.stdout))
-    except (OSError, subprocess.SubprocessError, ValueError, EOFError, TypeError) as error:
+        learnt = marshal.loads(done.stdout)
+        if learnt is None:
+            log.info("the understanding's content has problems: learning here, to report them")
+            return None
+        seen, data, tables = learnt
+        return Understanding(lexicon_from_data(data), Tables(*tables)), seen
+    except (OSError, subprocess.SubprocessError, ValueError, EOFError, TypeError, KeyError, IndexError) as error:
         log.warning("learning in a child process failed (%s): learning here", type(error).__name__)
         return None
 
 
 def main(argv: list[str]) -> None:
-    """Learn the tables of the content/understanding/ folder named and write them to standard output."""
-    lexicon, _ = lexicon_files.load_lexicon(Path(argv[0]))
-    sys.stdout.buffer.write(marshal.dumps(tuple(learned.learn(lexicon).tables())))
+    """Learn from the content/understanding/ folder named; write its fingerprint, lexicon and tables as marshal
+    data to standard output (None when the folder has problems)."""
+    directory = Path(argv[0])
+    seen = fingerprint(directory)  # before reading: a file changed meanwhile makes the cache stale, not wrong
+    lexicon, problems = lexicon_files.load_lexicon(directory)
+    if problems:
+        sys.stdout.buffer.write(marshal.dumps(None))
+    else:
+        sys.stdout.buffer.write(marshal.dumps((seen, as_data(lexicon), tuple(learned.learn(lexicon).tables()))))
 
 
 if __name__ == "__main__":

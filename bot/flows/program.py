@@ -36,11 +36,12 @@ def check(
     flows, flow_problems = load_flows(flows_dir)
     lexicon_dir = content_dir / "understanding"
     cached = cache.load(lexicon_dir) if cache is not None else None
-    content, content_problems = load_content(content_dir, cached.lexicon if cached else None)
+    learnt = learn_apart(lexicon_dir) if apart and cached is None else None
+    given = cached or (learnt[0] if learnt else None)  # its lexicon is the one it learned from
+    content, content_problems = load_content(content_dir, given.lexicon if given else None)
     problems = [*flow_problems, *content_problems, *validate(flows, content, flows_dir, platforms)]
     whole = not problems  # screens are shown only from flows and content that hold together
-    learnt = learn_apart(lexicon_dir) if apart and cached is None and not problems else None
-    understanding = cached or Understanding(content.lexicon, learnt)
+    understanding = given or Understanding(content.lexicon)
     problems.extend(check_lexicon(content, flows, understanding, held_out, alone=cached is None))
     problems.extend(check_sources(flows, content))
     slots = slot_names(flows) | frozenset(content.lexicon.slots)
@@ -48,14 +49,16 @@ def check(
     if whole:
         problems.extend(check_screens(program, platforms))
     if cache is not None and cached is None:
-        _keep(cache, lexicon_dir, understanding, problems)
+        _keep(cache, lexicon_dir, understanding, problems, learnt[1] if learnt else None)
     return program, sorted(set(problems))
 
 
-def _keep(cache: LearnedCache, directory: Path, understanding: Understanding, problems: list[Diagnostic]) -> None:
+def _keep(
+    cache: LearnedCache, directory: Path, understanding: Understanding, problems: list[Diagnostic], seen: bytes | None
+) -> None:
     """Cache what was learned unless the lexicon has problems of its own (a cached one is not checked alone)."""
     if not any(Path(p.source.path).is_relative_to(directory) for p in problems):
-        cache.save(directory, understanding)
+        cache.save(directory, understanding, seen)
 
 
 def load_program(
