@@ -1,7 +1,8 @@
 """Read a typed message: danger now (and its kind), what the person asks for, or the best guesses.
 
 Pure and synchronous like the engine: rules and phrases from content/understanding/, misspellings
-corrected against the words those files use, and a small classifier learned from the labelled examples.
+corrected against the words those files use, the nearest labelled examples, and linear models learned
+from the labelled messages (bot.engine.linear).
 Every decision can be explained (``python -m bot explain "TEXT"``).
 """
 
