@@ -21,10 +21,9 @@ from bot.platforms.telegram.webhook import SECRET_HEADER
 from bot.platforms.web.server import serve_web
 from bot.settings import Settings
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_harness import ALICE, make_settings
-from tests.test_web_server import answered, free_port
+from tests.telegram_harness import ALICE
+from tests.test_web_server import SECRET, answered, free_port, web_and_webhook
 
-SECRET = "s3cret-token"
 Stream = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
@@ -166,14 +165,9 @@ async def test_a_body_sent_a_byte_at_a_time_is_cut_off(
 async def test_the_web_chat_and_the_webhook_work_while_slow_and_idle_clients_hold_connections(
     fake: FakeTelegram, program: Program, tmp_path: Path
 ) -> None:
-    web_port, hook_port = free_port(), free_port()
-    settings = make_settings(
+    settings, web_port, hook_port = web_and_webhook(
         tmp_path,
         fake,
-        BOT_WEB_PORT=str(web_port),
-        TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
-        TELEGRAM_WEBHOOK_SECRET=SECRET,
-        TELEGRAM_WEBHOOK_PORT=str(hook_port),
         BOT_HTTP_MAX_CONNECTIONS="8",
         BOT_HTTP_IDLE_SECONDS="60",
         BOT_HTTP_REQUEST_SECONDS="60",

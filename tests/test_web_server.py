@@ -39,9 +39,8 @@ async def answered(url: str) -> None:
     raise AssertionError(f"{url} never answered")
 
 
-async def test_one_process_serves_the_web_chat_and_telegrams_webhook(
-    fake: FakeTelegram, program: Program, tmp_path: Path
-) -> None:
+def web_and_webhook(tmp_path: Path, fake: FakeTelegram, **extra: str) -> tuple[Settings, int, int]:
+    """Return settings serving the web chat and Telegram's webhook on two free ports, and those ports."""
     web_port, hook_port = free_port(), free_port()
     settings = make_settings(
         tmp_path,
@@ -50,7 +49,15 @@ async def test_one_process_serves_the_web_chat_and_telegrams_webhook(
         TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
         TELEGRAM_WEBHOOK_SECRET=SECRET,
         TELEGRAM_WEBHOOK_PORT=str(hook_port),
+        **extra,
     )
+    return settings, web_port, hook_port
+
+
+async def test_one_process_serves_the_web_chat_and_telegrams_webhook(
+    fake: FakeTelegram, program: Program, tmp_path: Path
+) -> None:
+    settings, web_port, hook_port = web_and_webhook(tmp_path, fake)
     serving = asyncio.create_task(serve_web(settings, program))
     await answered(f"http://127.0.0.1:{web_port}/healthz")
     await answered(f"http://127.0.0.1:{hook_port}/healthz")
