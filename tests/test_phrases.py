@@ -38,6 +38,13 @@ def test_the_first_match_of_each_phrase_is_reported_in_order() -> None:
     assert [(key, span) for key, _, span in found] == [("b", (0, 1)), ("a", (3, 4))]
 
 
+def test_every_match_of_each_phrase_and_form_can_be_asked_for() -> None:
+    index = PhraseIndex([("a", compile_phrase("(knife|bat)")), ("b", compile_phrase("(i am|am) home (now|)"))])
+    found = index.find(words("no knife but a bat, i am home now"), every=True)
+    spans = [("a", (1, 2)), ("a", (4, 5)), ("b", (5, 8)), ("b", (5, 9)), ("b", (6, 8)), ("b", (6, 9))]
+    assert [(key, span) for key, _, span in found] == spans
+
+
 def test_a_single_word_or_list_of_alternatives_is_a_keyword() -> None:
     assert compile_phrase("(camera|cctv)").keyword and compile_phrase("spyware").keyword
     assert not compile_phrase("ring doorbell camera").keyword and not compile_phrase("= help").keyword

@@ -186,14 +186,17 @@ class PhraseIndex(Generic[K]):
                 node.end(form[-1], index)
         return root.frozen({})
 
-    def find(self, said: tuple[str, ...]) -> list[tuple[K, Phrase, tuple[int, int]]]:
-        """Return every phrase that matches, with its first match (start, end), in order of where it starts."""
-        found: dict[int, Match[K]] = {}
+    def find(self, said: tuple[str, ...], every: bool = False) -> list[tuple[K, Phrase, tuple[int, int]]]:
+        """Return every phrase that matches, with its first match (start, end), in order of where it starts;
+        ``every``: each of its matches ("no knife but he has got a bat" matches the weapons twice)."""
+        found: dict[object, Match[K]] = {}
         for start in range(len(said)):
-            self._step(self.trie, said, start, start, found)
+            self._step(self.trie, said, start, start, found, every)
         return list(found.values())
 
-    def _step(self, node: Trie, said: tuple[str, ...], start: int, at: int, found: dict[int, Match[K]]) -> None:
+    def _step(
+        self, node: Trie, said: tuple[str, ...], start: int, at: int, found: dict[object, Match[K]], every: bool
+    ) -> None:
         """Follow the word at ``at`` from this node: a phrase may end with it, or go on after it."""
         if at >= len(said):
             return
@@ -201,11 +204,12 @@ class PhraseIndex(Generic[K]):
         after, last, gap = node
         for end in _get(last, word) or ():
             key, phrase = self._ends[end]
-            if id(phrase) not in found and (not phrase.whole or (start == 0 and at + 1 == len(said))):
-                found[id(phrase)] = (key, phrase, (start, at + 1))
+            seen: object = (id(phrase), start, at + 1) if every else id(phrase)
+            if seen not in found and (not phrase.whole or (start == 0 and at + 1 == len(said))):
+                found[seen] = (key, phrase, (start, at + 1))
         step = _get(after, word)
         if step is not None:
-            self._step(step, said, start, at + 1, found)
+            self._step(step, said, start, at + 1, found, every)
         if gap is not None and at > start:
             for skip in range(MAX_GAP + 1):
-                self._step(gap, said, start, at + skip, found)
+                self._step(gap, said, start, at + skip, found, every)
