@@ -20,6 +20,7 @@ def reader(program: Program) -> WordReader:
         ("heeelp pleeease", "help please"),  # letters held down
         ("im walkin home", "i am walking home"),  # a dropped g
         ("he pulld up", "he pulled up"),  # a letter left out rather than one too many
+        ("hes got a nife", "he is got a knife"),  # as near as "wife": a danger word wins (recall first)
     ],
 )
 def test_spellings_are_read_as_meant_and_real_words_left_alone(reader: WordReader, typed: str, read_as: str) -> None:

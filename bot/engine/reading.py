@@ -32,9 +32,11 @@ class WordReader:
         seen: Counter[str] = Counter(w for said in examples for w in dict.fromkeys(said))
         # Words of the examples are known too, unless rare (it may be a misspelling) or a misspelling of a
         # word the phrases use ("harrasment" is common in the examples, and still means "harassment").
-        self._speller = Speller(_by_use(counts))
+        # Between two words as near, a danger word wins: "nife" is read as "knife", not "wife" (recall first).
+        danger = {w for t in lexicon.danger for e in t.phrases for form in e.phrase.forms for w in form}
+        self._speller = Speller(_by_use(counts, danger))
         counts.update({w: n for w, n in seen.items() if n > 2 and self._correct(w) == w})
-        self._speller = Speller(_by_use(counts))
+        self._speller = Speller(_by_use(counts, danger))
         self._cached()
 
     @classmethod
@@ -105,6 +107,6 @@ def _cost(pieces: list[str], known: Callable[[str], bool]) -> int:
     return 2 * len(pieces) + sum(not known(p) for p in pieces)
 
 
-def _by_use(counts: Counter[str]) -> list[str]:
-    """Return words most used first, ties in alphabetical order: the same in every process."""
-    return [w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+def _by_use(counts: Counter[str], first: set[str]) -> list[str]:
+    """Return the words of ``first``, then the rest, each most used first, ties in alphabetical order."""
+    return [w for w, _ in sorted(counts.items(), key=lambda item: (item[0] not in first, -item[1], item[0]))]
