@@ -53,6 +53,17 @@ def per_intent(understanding: Understanding, examples: list[Example]) -> tuple[l
     return rows, confusions
 
 
+def per_kind(understanding: Understanding, examples: list[Example]) -> list[str]:
+    """Return a table of danger recall per kind: reaching any emergency screen counts, as in the figures."""
+    pairs = [(e.danger, understanding.read(e.text).danger) for e in examples if e.danger]
+    rows = ["| danger kind | messages | recall | read as this kind |", "| --- | --- | --- | --- |"]
+    for name in sorted({t for t, _ in pairs}):
+        read = [p for t, p in pairs if t == name]
+        reached = sum(p is not None for p in read) / len(read)
+        rows.append(f"| {name} | {len(read)} | {reached:.2f} | {read.count(name) / len(read):.2f} |")
+    return rows
+
+
 def cost(understanding: Understanding, examples: list[Example]) -> dict[str, float]:
     """Return the time (s) and memory (MB, tracemalloc) to load the lexicon and restore what was learned,
     as a start from the cache does, and CPU time per message (ms, median of five passes)."""
@@ -108,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\ndevelopment set (read, and learned by the linear models: not a fair measure): {len(development)}")
     for name, value in figures(understanding, development).items():
         print(f"{name}: {value:.3f}")
+    print("\n".join(["", *per_kind(understanding, examples)]))
     rows, confusions = per_intent(understanding, examples)
     print("\n".join(["", *rows, "", "Confusions (intended -> read as: messages):"]))
     print("; ".join(f"{t} -> {p}: {n}" for (t, p), n in confusions.most_common()))
