@@ -24,7 +24,9 @@ KIND_ORDER = ("cannot_speak", "followed_driving", "followed_on_foot", "weapon", 
 NEGATION_WINDOW = 3  # words before a match that can deny it ("is not", "no")
 CLAUSE_STARTS = frozenset({"he", "she", "they", "i", "someone", "somebody", "there", "and", "but", "it", "my", "ex"})
 DANGER_LIKENESS = 0.20  # a danger kind this close to a message, and ahead of "safe", is taken as danger
-DANGER_SHARE = 0.3  # or the linear model gives danger kinds together this share (chosen on writers H and I)
+DANGER_SHARE = 0.2  # or the linear model gives danger kinds together this share (chosen on writers J, K and L)
+DANGER_SHARE_CUED = 0.9  # and this share despite a past or "what if" cue (chosen on writers Q and R)
+DANGER_SHARE_SHORT = 0.5  # for a message of a word or two, like many examples by chance ("message 10")
 KEYWORD = 0.15  # weight a one-word phrase adds to its intent's share
 SURE = 0.21  # a share taken as the answer; below it, "Did you mean" (on writers H and I: 0.901 of intents
 # right and 6 asked, against 0.908 and 1 asked at 0.10: asking is kept when a message is only loosely like any)
@@ -146,8 +148,9 @@ class Understanding:
         danger, past, set_aside = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
         likely = _Likely(self._learned, features(said[:MAX_WORDS]))
-        if kind is None and not noting and not set_aside and self._not_now(said) is None:
-            kind = self._danger_by_likeness(likely, because)
+        if kind is None and not noting and (past or not set_aside):  # a denial is never overruled
+            cued = past or self._not_now(said) is not None
+            kind = self._danger_by_likeness(likely, because, len(said) <= SHORT, cued)
         if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
             because.append("a car is mentioned, so: followed while driving")
@@ -193,7 +196,7 @@ class Understanding:
             cue = self._not_now(sentence)
             if cue is None and noting and self._in_a_note and not self._cues["in_a_note"].find(sentence):
                 cue = self._in_a_note[0]
-            for topic, phrase, span in self._danger_phrases.find(sentence):
+            for topic, phrase, span in self._danger_phrases.find(sentence, every=True):
                 said = " ".join(sentence[span[0] : span[1]])
                 if self._denied(sentence, span[0]):
                     because.append(f"not danger: '{said}' is denied just before it")
@@ -209,16 +212,17 @@ class Understanding:
             because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
         return (hits[0] if hits else None), past, set_aside
 
-    def _danger_by_likeness(self, likely: _Likely, because: list[str]) -> Topic | None:
-        """Return the danger kind nearest examples or the linear model find like the message (recall first)."""
-        scores = likely.nearest[1]
+    def _danger_by_likeness(self, likely: _Likely, because: list[str], short: bool, cued: bool) -> Topic | None:
+        """Return the danger kind nearest examples or the linear model find like the message (recall first);
+        ``cued``: a past or "what if" cue set danger aside, which only a near-certain model overrules."""
+        scores = [] if cued else likely.nearest[1]
         if scores and scores[0].topic != SAFE and scores[0].score >= DANGER_LIKENESS:
             best = scores[0]
             because.append(f"danger: {best.topic}, by likeness ({best.score:.2f}; closest example: '{best.example}')")
         else:
             kinds = [s for s in likely.shares(1) if s.topic != SAFE]
             share = sum(s.score for s in kinds)
-            if share < DANGER_SHARE:
+            if share < (DANGER_SHARE_CUED if cued else DANGER_SHARE_SHORT if short else DANGER_SHARE):
                 return None
             best = kinds[0]
             because.append(
@@ -229,7 +233,7 @@ class Understanding:
     def _not_now(self, sentence: tuple[str, ...]) -> Phrase | None:
         """Return the cue that makes a sentence not about now: past (unless a present cue or tense says now),
         or "what if" and habits (unless a present cue says now); cues inside a not-now cue do not count."""
-        found = {name: self._cues[name].find(sentence) for name in CUES}
+        found = {name: self._cues[name].find(sentence, every=True) for name in CUES}
         covered = {i for name in ("past", "hypothetical") for _, _, span in found[name] for i in range(*span)}
 
         def now(name: str) -> bool:
