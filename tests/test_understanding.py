@@ -62,6 +62,7 @@ def held_out(program: Program) -> list[Example]:
         ("he had a knife last time and hes back outside", "weapon"),
         ("im at work, my ex is in reception with a bat", "weapon"),  # being at work is not being safe
         ("every time i cross the road he crosses too", "followed_on_foot"),  # a habit word, happening now
+        ("i used to think i was paranoid but that car has followed me for 3 junctions", "followed_driving"),
         ("he's ever so angry and hes got a bat", "weapon"),  # "ever so" is not "if he ever"
         ("im a bit drunk n this bloke wont stop walkin behind me", "followed_on_foot"),  # "won't stop": not denied
     ],
@@ -98,6 +99,16 @@ def test_a_weak_reassurance_does_not_hide_the_question_asked(understanding: Unde
     reading = understanding.read("its not urgent, how do i get an advocate")
     assert (reading.danger, reading.intent) == (None, "advocacy"), reading.because
     assert understanding.read("I'm not in danger").intent == "not_in_danger"
+
+
+def test_a_near_certain_danger_model_overrules_a_habit_cue_but_never_a_denial(understanding: Understanding) -> None:
+    reading = understanding.read(
+        "he's always bragged about having a gun and he's just shown it to me out the car window"
+    )
+    assert reading.danger == "weapon", reading.because
+    assert any("not danger now" in line for line in reading.because)  # the habit cue set the phrase aside
+    assert any("by the linear model (danger" in line for line in reading.because)
+    assert understanding.read("he is not outside my house").danger is None
 
 
 def test_a_past_danger_is_noticed_without_calling_it_danger(understanding: Understanding) -> None:
