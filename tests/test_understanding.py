@@ -88,6 +88,10 @@ def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: st
         "is it legal to carry a knife for protection",
         "what services are there in nottingham for men",
         "hes not here now but he was banging on my door on sunday",  # the "now" is in the denial
+        "i am going for my walk later any safety tips",  # not "going for me"
+        "can i go back to the note to finish it",  # not "round to finish it"
+        "my phone will not stop buzzing with his messages",  # not the door buzzer
+        "my phone is next to my bed at night",  # not someone by the bed
     ],
 )
 def test_denials_past_events_and_what_ifs_are_not_danger_now(understanding: Understanding, text: str) -> None:
