@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.engine.state import ConversationState
-from bot.store.sqlite import DATABASE_FILE, MIGRATIONS, StorageError, Store
+from bot.store.schema import MIGRATIONS
+from bot.store.sqlite import DATABASE_FILE, StorageError, Store
 
 
 async def test_state_is_saved_and_survives_reopening(tmp_path: Path) -> None:
