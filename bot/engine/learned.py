@@ -1,4 +1,4 @@
-"""What the understanding builds from a lexicon at start-up, and the same tables as plain data to keep.
+"""What the understanding learns from a lexicon at start-up, kept as plain data, and makes of a message.
 
 Plain data (dicts, lists, tuples, strings, numbers, bytes) so a cache can keep it in a format that is not
 pickle (bot.flows.learned_cache) and give it back: the understanding then reads exactly as if it had learned.
@@ -6,10 +6,12 @@ pickle (bot.flows.learned_cache) and give it back: the understanding then reads 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
-from bot.engine.classifier import Classifier, State, features
+from bot.engine.classifier import Classifier, Score, State, features
 from bot.engine.lexicon import Entry, Example, Lexicon, Topic
 from bot.engine.linear import Linear
 from bot.engine.linear import State as LinearState
@@ -107,3 +109,29 @@ def _indexed(
         {name: PhraseIndex(pairs, tries.get(name)) for name, pairs in names.items()},
         linear,
     )
+
+
+class Likely:
+    """What the learned models make of one message, each part worked out only when it is needed."""
+
+    def __init__(self, learned: Learned, found: Counter[str]) -> None:
+        self._learned, self._found = learned, found
+
+    @cached_property
+    def nearest(self) -> list[list[Score]]:
+        """Return the nearest examples' intents and danger kinds."""
+        return self._learned.classifier.scores(self._found, columns=2) if self._found else [[], []]
+
+    @cached_property
+    def _vector(self) -> dict[int, float]:
+        return self._learned.linear.vector(self._found)
+
+    def shares(self, column: int) -> list[Score]:
+        """Return the linear model's shares in a column (0: intents, 1: danger kinds and safe)."""
+        return self._learned.linear.shares(self._vector, column) if self._found else []
+
+    @cached_property
+    def intents(self) -> list[Score]:
+        """Return the intents' shares, each with its closest labelled example."""
+        closest = {s.topic: s.example for s in self.nearest[0]}
+        return [Score(s.topic, s.score, closest.get(s.topic, "")) for s in self.shares(0)]

@@ -9,13 +9,11 @@ Every decision can be explained (``python -m bot explain "TEXT"``).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from bot.engine.classifier import Score, features
-from bot.engine.learned import CUES, SAFE, Learned, Tables, entries, learn, restore
+from bot.engine.learned import CUES, SAFE, Likely, Tables, entries, learn, restore
 from bot.engine.lexicon import Example, Lexicon, Topic
 from bot.engine.phrases import Phrase
 
@@ -76,32 +74,6 @@ def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
     return sorted(boosted, key=lambda s: (-s.score, s.topic))
 
 
-class _Likely:
-    """What the learned models make of one message, each part worked out only when it is needed."""
-
-    def __init__(self, learned: Learned, found: Counter[str]) -> None:
-        self._learned, self._found = learned, found
-
-    @cached_property
-    def nearest(self) -> list[list[Score]]:
-        """Return the nearest examples' intents and danger kinds."""
-        return self._learned.classifier.scores(self._found, columns=2) if self._found else [[], []]
-
-    @cached_property
-    def _vector(self) -> dict[int, float]:
-        return self._learned.linear.vector(self._found)
-
-    def shares(self, column: int) -> list[Score]:
-        """Return the linear model's shares in a column (0: intents, 1: danger kinds and safe)."""
-        return self._learned.linear.shares(self._vector, column) if self._found else []
-
-    @cached_property
-    def intents(self) -> list[Score]:
-        """Return the intents' shares, each with its closest labelled example."""
-        closest = {s.topic: s.example for s in self.nearest[0]}
-        return [Score(s.topic, s.score, closest.get(s.topic, "")) for s in self.shares(0)]
-
-
 class Understanding:
     """Reads typed messages with one lexicon; build once at start-up."""
 
@@ -147,7 +119,7 @@ class Understanding:
             return self._as_example(said, example, because)
         danger, past, set_aside = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
-        likely = _Likely(self._learned, features(said[:MAX_WORDS]))
+        likely = Likely(self._learned, features(said[:MAX_WORDS]))
         if kind is None and not noting and (past or not set_aside):  # a denial is never overruled
             cued = past or self._not_now(said) is not None
             kind = self._danger_by_likeness(likely, because, len(said) <= SHORT, cued)
@@ -212,7 +184,7 @@ class Understanding:
             because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
         return (hits[0] if hits else None), past, set_aside
 
-    def _danger_by_likeness(self, likely: _Likely, because: list[str], short: bool, cued: bool) -> Topic | None:
+    def _danger_by_likeness(self, likely: Likely, because: list[str], short: bool, cued: bool) -> Topic | None:
         """Return the danger kind nearest examples or the linear model find like the message (recall first);
         ``cued``: a past or "what if" cue set danger aside, which only a near-certain model overrules."""
         scores = [] if cued else likely.nearest[1]
@@ -246,7 +218,7 @@ class Understanding:
         return None
 
     def _intent(
-        self, clauses: list[tuple[str, ...]], likely: _Likely, because: list[str]
+        self, clauses: list[tuple[str, ...]], likely: Likely, because: list[str]
     ) -> tuple[Topic | None, tuple[str, ...]]:
         """Take the first clause a phrase matches (a narrower intent over a broader one, then the longest
         phrase); else the linear model's likeliest. A one-word phrase is a keyword: it weighs, not decides,
