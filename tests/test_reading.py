@@ -21,6 +21,8 @@ def reader(program: Program) -> WordReader:
         ("im walkin home", "i am walking home"),  # a dropped g
         ("he pulld up", "he pulled up"),  # a letter left out rather than one too many
         ("hes got a nife", "he is got a knife"),  # as near as "wife": a danger word wins (recall first)
+        ("h3s gt a kn1fe", "he is got a knife"),  # digits typed for the letters they look like
+        ("flat 10b at 9pm", "flat 10b at 9pm"),  # but a number with letters is left as written
     ],
 )
 def test_spellings_are_read_as_meant_and_real_words_left_alone(reader: WordReader, typed: str, read_as: str) -> None:

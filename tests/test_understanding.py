@@ -65,6 +65,17 @@ def held_out(program: Program) -> list[Example]:
         ("i used to think i was paranoid but that car has followed me for 3 junctions", "followed_driving"),
         ("he's ever so angry and hes got a bat", "weapon"),  # "ever so" is not "if he ever"
         ("im a bit drunk n this bloke wont stop walkin behind me", "followed_on_foot"),  # "won't stop": not denied
+        ("h3s gt a kn1fe", "weapon"),  # digits for letters
+        ("my neighbour at no 4 says someone is round the back now", "nearby"),  # "no 4" is a house number
+        ("the moped lads with a blade have gone past 3 times", "weapon"),  # "gone past" is not "gone"
+        ("just heard the side gate, thats how he got in last time", "nearby"),  # "just heard": now
+        ("he listning", "cannot_speak"),
+        ("tick tock is all she keeps sending", "threat"),
+        ("he texted you have till tonight", "threat"),
+        ("if he cant have me no one can, he said", "threat"),
+        ("doorbell pinging again", "nearby"),
+        ("hes at victoria bus station by my stop", "nearby"),
+        ("same spot under the lamp post. peeked out the window again", "nearby"),
     ],
 )
 def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: str, kind: str) -> None:
@@ -92,6 +103,12 @@ def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: st
         "can i go back to the note to finish it",  # not "round to finish it"
         "my phone will not stop buzzing with his messages",  # not the door buzzer
         "my phone is next to my bed at night",  # not someone by the bed
+        "what should i do if hes at the school gates tomorrow",  # "if he is at the": the "is at" is a what-if
+        "hes at work till 6 so i can type",  # at work is away, not near
+        "wrong chat sorry, i needed a new cricket bat",
+        "saw a knife attack on the news and it shook me",
+        "can you print the knife one from my notes",
+        "chopping veg with a big knife while i write this up, 3 more texts today",
     ],
 )
 def test_denials_past_events_and_what_ifs_are_not_danger_now(understanding: Understanding, text: str) -> None:

@@ -19,6 +19,8 @@ from bot.engine.words import words
 LONGEST_WORD = 24  # longer "words" are not words: never corrected (correcting them costs seconds)
 SPLIT_FROM = 9  # an unknown word this long may be words typed without spaces
 _STRETCHED = re.compile(r"(.)\1{2,}")
+_LEET = str.maketrans("013457", "oieast")  # "kn1fe", "h3lp": a digit typed for the letter it looks like
+_DIGIT_INSIDE = re.compile(r"[a-z][0-9]+[a-z]")
 
 
 class WordReader:
@@ -65,6 +67,9 @@ class WordReader:
         return said if fixed == said else self.lexicon.read(fixed)
 
     def _correct(self, word: str) -> str:
+        if _DIGIT_INSIDE.search(word) and word.translate(_LEET).isalpha():
+            plain = self._correct(word.translate(_LEET))
+            return plain if plain in self._speller or plain in self.lexicon.english else word
         if word in self._speller or not 3 <= len(word) <= LONGEST_WORD or not word.isalpha():
             return word
         if word in self.lexicon.english:  # "wake" is not a misspelt "take"

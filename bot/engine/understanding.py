@@ -120,7 +120,7 @@ class Understanding:
         danger, past, set_aside = self._danger(sentences, because, noting)
         kind = danger.topic if danger else None
         likely = Likely(self._learned, features(said[:MAX_WORDS]))
-        if kind is None and not noting and (past or not set_aside):  # a denial is never overruled
+        if kind is None and not noting and (past or not set_aside) and not self._denies(said, because):
             cued = past or self._not_now(said) is not None
             kind = self._danger_by_likeness(likely, because, len(said) <= SHORT, cued)
         if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
@@ -286,10 +286,22 @@ class Understanding:
                 because.append(f"heard {slot} = {value}: '{phrase.text}' ({self._where[id(phrase)]})")
         return found
 
+    def _denies(self, said: tuple[str, ...], because: list[str]) -> bool:
+        """Return whether a "what if" cue that counts says no ("he is not outside"): a denial is never overruled."""
+        if self._not_now(said) is None:
+            return False
+        for _, phrase, (start, end) in self._cues["hypothetical"].find(said, every=True):
+            if self._negations & set(said[start:end]):
+                because.append(f"not danger: '{' '.join(said[start:end])}' denies it ('{phrase.text}')")
+                return True
+        return False
+
     def _denied(self, sentence: tuple[str, ...], start: int) -> bool:
         # A match that starts its own clause ("no voice please, he will hear") is not denied by the one before.
-        for word in reversed(sentence[max(0, start - NEGATION_WINDOW) : start + (sentence[start] in CLAUSE_STARTS)]):
-            if word in self._negations:
+        window = range(max(0, start - NEGATION_WINDOW), start + (sentence[start] in CLAUSE_STARTS))
+        for at in reversed(window):
+            word = sentence[at]
+            if word in self._negations and not "".join(sentence[at + 1 : at + 2]).isdigit():  # "no 12": a number
                 return True
             if word in CLAUSE_STARTS:
                 return False
