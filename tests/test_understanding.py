@@ -76,6 +76,8 @@ def held_out(program: Program) -> list[Example]:
         ("doorbell pinging again", "nearby"),
         ("hes at victoria bus station by my stop", "nearby"),
         ("same spot under the lamp post. peeked out the window again", "nearby"),
+        ("my ex is out the front again, should i record him", "nearby"),
+        ("she has a blade, is it 999 or 101", "weapon"),  # "has a blade" is now, whatever else is asked
     ],
 )
 def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: str, kind: str) -> None:
@@ -109,6 +111,7 @@ def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: st
         "saw a knife attack on the news and it shook me",
         "can you print the knife one from my notes",
         "chopping veg with a big knife while i write this up, 3 more texts today",
+        "what do i do if he has a knife",
     ],
 )
 def test_denials_past_events_and_what_ifs_are_not_danger_now(understanding: Understanding, text: str) -> None:
