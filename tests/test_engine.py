@@ -306,3 +306,12 @@ def test_a_misspelt_label_presses_its_button_where_no_text_is_awaited(program: P
     for typed, node in [("Onlin safety", "online.start"), ("about this guid", "help.about")]:
         state, _ = run(program, [Command("start"), Text(typed)])
         assert state.node == node, typed
+
+
+def test_did_you_mean_never_offers_the_same_button_twice(program: Program) -> None:
+    reading = program.understanding.read("what?")
+    assert "menu" in reading.guesses  # a guess of the menu itself, beside the menu button every guess has
+    _, outputs = run(program, [Command("start"), Text("what?")])
+    assert templates(outputs)[0] == "understand.did_you_mean"
+    assert labels(outputs).count("Main menu") == 1
+    assert len(labels(outputs)) == len(set(labels(outputs)))

@@ -240,8 +240,12 @@ class _Turn(Screen):
             self.reprompt()
             return
         self.say("understand.did_you_mean")
-        found.append(Button(self.render("system.button_menu"), Command("menu")))
-        found.append(Button(self.render("system.button_danger"), Command("danger")))
+        for button in (
+            Button(self.render("system.button_menu"), Command("menu")),
+            Button(self.render("system.button_danger"), Command("danger")),
+        ):
+            if all(b.label != button.label for b in found):  # a guess of "the menu" is the menu button already
+                found.append(button)
         self.outputs.append(Buttons(tuple(found)))
 
     def resume(self) -> None:
