@@ -28,7 +28,6 @@ DANGER_SHARE_SHORT = 0.5  # for a message of a word or two, like many examples b
 KEYWORD = 0.15  # weight a one-word phrase adds to its intent's share
 SURE = 0.21  # a share taken as the answer; below it, "Did you mean" (on writers H and I: 0.901 of intents
 # right and 6 asked, against 0.908 and 1 asked at 0.10: asking is kept when a message is only loosely like any)
-MARGIN = 0.0
 SURE_SHORT = 0.5
 SHORT = 2  # words
 CLEARLY = 0.35  # a share this high beats a weak intent's phrase ("not in danger, just scared all the time")
@@ -55,14 +54,6 @@ class Reading:
     guesses: tuple[str, ...] = ()  # intents to offer when unsure, best first
     slots: Mapping[str, str] = field(default_factory=dict)
     because: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Hit:
-    topic: Topic
-    phrase: Phrase
-    sentence: int
-    span: tuple[int, int]
 
 
 def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
@@ -106,7 +97,7 @@ class Understanding:
         """Return the kind of danger a message describes now, or None (danger only: cheap for flood checks)."""
         sentences = [s for s in (self.normalise(part) for part in _SENTENCE.split(text[:MAX_CHARS])) if s]
         hit, _, _ = self._danger(sentences, [], noting=False)
-        return hit.topic.name if hit else None
+        return hit[0].name if hit else None
 
     def read(self, text: str, noting: bool = False) -> Reading:
         """Understand one message; ``noting``: it answers a note's question, so it is about what happened."""
@@ -118,7 +109,7 @@ class Understanding:
         if example is not None and not noting:
             return self._as_example(said, example, because)
         danger, past, set_aside = self._danger(sentences, because, noting)
-        kind = danger.topic if danger else None
+        kind = danger[0] if danger else None
         likely = Likely(self._learned, features(said[:MAX_WORDS]))
         if kind is None and not noting and (past or not set_aside) and not self._denies(said, because):
             cued = past or self._not_now(said) is not None
@@ -127,8 +118,7 @@ class Understanding:
             kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
             because.append("a car is mentioned, so: followed while driving")
         clauses = [c for part in _CLAUSE.split(text) if (c := self.normalise(part))]
-        self._short = len(said) <= SHORT
-        intent, guesses = self._intent(clauses, likely, because)
+        intent, guesses = self._intent(clauses, likely, because, short=len(said) <= SHORT)
         slots = self._slots(sentences, because)
         return Reading(
             said,
@@ -161,10 +151,11 @@ class Understanding:
 
     def _danger(
         self, sentences: list[tuple[str, ...]], because: list[str], noting: bool
-    ) -> tuple[_Hit | None, bool, bool]:
+    ) -> tuple[tuple[Topic, Phrase] | None, bool, bool]:
         """Return the danger phrase that counts, whether one was about the past, and whether any was set aside."""
-        hits, past, set_aside = [], False, False
-        for index, sentence in enumerate(sentences):
+        hits: list[tuple[Topic, Phrase]] = []
+        past = set_aside = False
+        for sentence in sentences:
             cue = self._not_now(sentence)
             if cue is None and noting and self._in_a_note and not self._cues["in_a_note"].find(sentence):
                 cue = self._in_a_note[0]
@@ -178,10 +169,10 @@ class Understanding:
                     because.append(f"not danger now: '{said}', but {why} in that sentence")
                     past = set_aside = True
                 else:
-                    hits.append(_Hit(topic, phrase, index, span))
-        hits.sort(key=lambda h: KIND_ORDER.index(h.topic.name) if h.topic.name in KIND_ORDER else len(KIND_ORDER))
-        for hit in hits[:1]:
-            because.append(f"danger: {hit.topic.name}, phrase '{hit.phrase.text}' ({self._where[id(hit.phrase)]})")
+                    hits.append((topic, phrase))
+        hits.sort(key=lambda h: KIND_ORDER.index(h[0].name) if h[0].name in KIND_ORDER else len(KIND_ORDER))
+        for topic, phrase in hits[:1]:
+            because.append(f"danger: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
         return (hits[0] if hits else None), past, set_aside
 
     def _danger_by_likeness(self, likely: Likely, because: list[str], short: bool, cued: bool) -> Topic | None:
@@ -218,7 +209,7 @@ class Understanding:
         return None
 
     def _intent(
-        self, clauses: list[tuple[str, ...]], likely: Likely, because: list[str]
+        self, clauses: list[tuple[str, ...]], likely: Likely, because: list[str], short: bool
     ) -> tuple[Topic | None, tuple[str, ...]]:
         """Take the first clause a phrase matches (a narrower intent over a broader one, then the longest
         phrase); else the linear model's likeliest. A one-word phrase is a keyword: it weighs, not decides,
@@ -243,7 +234,7 @@ class Understanding:
             topic, phrase, _ = weak[0]
             because.append(f"intent: {topic.name}, phrase '{phrase.text}' ({self._where[id(phrase)]})")
             return topic, ()
-        return self._by_similarity(scores, keywords, because)
+        return self._by_similarity(scores, keywords, because, short)
 
     @staticmethod
     def _in_clause(found: list[tuple[Topic, Phrase, tuple[int, int]]]) -> tuple[Topic, Phrase] | None:
@@ -257,16 +248,15 @@ class Understanding:
         return narrower[0] if narrower else None
 
     def _by_similarity(
-        self, scores: list[Score], keywords: set[str], because: list[str]
+        self, scores: list[Score], keywords: set[str], because: list[str], short: bool
     ) -> tuple[Topic | None, tuple[str, ...]]:
         if not scores or scores[0].score < GUESS:
             because.append("no intent: nothing close enough")
             return None, ()
-        best, runner = scores[0], scores[1] if len(scores) > 1 else None
+        best = scores[0]
         shown = ", ".join(f"{s.topic} {s.score:.2f}" for s in scores[:3])
         # A message of a word or two is like many examples by chance: taken on likeness only when very like one.
-        bar = SURE_SHORT if self._short else SURE
-        sure = best.score >= bar and (runner is None or best.score - runner.score >= MARGIN)
+        sure = best.score >= (SURE_SHORT if short else SURE)
         clue = best.topic in keywords  # an action done at once needs more than likeness: one of its words too
         if sure and (clue or not self.lexicon.intents[best.topic].phrase_only):
             because.append(f"intent: {best.topic}, by the linear model ({shown}; closest example: '{best.example}')")
