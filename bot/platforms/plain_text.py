@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
+from bot.engine import words
+from bot.engine.events import Event, parse_text
 from bot.engine.outputs import Button, Buttons, HelplineCard, Message, Output
 
 
@@ -35,3 +38,12 @@ def buttons_of(outputs: Sequence[Output]) -> tuple[Button, ...]:
 def numbered(buttons: Sequence[Button]) -> str:
     """Write buttons as a numbered list, one per line."""
     return "\n".join(f"{i}. {b.label}" for i, b in enumerate(buttons, start=1))
+
+
+def typed_event(text: str, buttons: Sequence[Button], sent_at: datetime | None = None) -> Event:
+    """Turn typed text into an event: a button's label (in any case or spacing) picks it; else it is text."""
+    said = words.words(text)
+    for button in buttons:
+        if said and words.words(button.label) == said:
+            return button.event
+    return parse_text(text, sent_at)

@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.engine import words
-from bot.engine.events import Attachment, Command, Event, Resume, Text, parse_text
+from bot.engine.events import Attachment, Command, Event, Resume, Text
 from bot.engine.files import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.engine.outputs import AskText, Button, Document, Output, PlatformAction
 from bot.engine.templates import TemplateLibrary
-from bot.platforms.plain_text import body_text, buttons_of, numbered
+from bot.platforms.plain_text import body_text, buttons_of, numbered, typed_event
 from bot.platforms.terminal import CAPABILITIES
 from bot.service import FORGOTTEN, ChatService
 
@@ -56,11 +55,7 @@ def event_for(line: str, buttons: Sequence[Button]) -> Event:
     stripped = line.strip()
     if stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
         return buttons[int(stripped) - 1].event
-    said = words.words(stripped)
-    for button in buttons:
-        if said and words.words(button.label) == said:
-            return button.event
-    return parse_text(line)
+    return typed_event(line, buttons)
 
 
 class TerminalChat:

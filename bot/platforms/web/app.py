@@ -6,23 +6,20 @@ import asyncio
 import contextlib
 import hmac
 import html
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import yaml
 from aiohttp import BodyPartReader, web
 
-from bot.engine import words
-from bot.engine.events import Attachment, Event, Resume, parse_text
-from bot.engine.files import MAX_BYTES, EvidenceUnavailable
-from bot.engine.outputs import Button, PlatformAction
+from bot.engine.events import Attachment, Event, Resume
+from bot.engine.files import MAX_BYTES
+from bot.engine.outputs import PlatformAction
 from bot.platforms.flood import FloodGuard, Verdict
-from bot.platforms.plain_text import buttons_of
-from bot.platforms.web import CAPABILITIES, codes, pages
+from bot.platforms.plain_text import buttons_of, typed_event
+from bot.platforms.web import CAPABILITIES, codes, headers, pages
 from bot.platforms.web.sessions import Sessions, WebSession
+from bot.platforms.web.uploads import fetcher, read_capped
 from bot.service import FORGOTTEN, ChatService
 from bot.settings import Settings
 
@@ -32,9 +29,6 @@ FRESH, ENDED = "fresh", "ended"  # the page's query: arrived through this site; 
 FORM_BYTES = 64 * 1024  # any form but an upload
 CODE_TRIES = 5  # wrong return codes in one session
 STATIC = Path(__file__).parent / "static"
-
-log = logging.getLogger(__name__)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class WebChat:
@@ -47,19 +41,16 @@ class WebChat:
         self.sessions = Sessions(idle=settings.web_idle_minutes * 60)
         self.flood = flood or FloodGuard()
         self.code_guesses = FloodGuard(capacity=30, per_second=0.1)  # return codes tried, all sessions together
-        self.excluded = _excluded_words(settings.content_dir / "web" / "return_code.yaml")
+        self.excluded = codes.excluded_words(settings.content_dir / "web" / "return_code.yaml")
         self.pepper = service.secret("web return code")
         emergency = pages.dial(service.program.content.helplines["police_emergency"].number)
         self.page_settings = pages.PageSettings(settings.web_title, emergency, round(settings.web_idle_minutes))
-        exit_origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.web_exit_url))
-        self.policy = (
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-            f"form-action 'self' {exit_origin}; base-uri 'none'; frame-ancestors {settings.web_frame_ancestors}"
-        )
+        self.policy = headers.policy(settings)
 
     def build(self) -> web.Application:
         """Build the aiohttp application."""
-        app = web.Application(client_max_size=MAX_BYTES + FORM_BYTES, middlewares=[self._headers])
+        guard = headers.middleware(self.policy, self.templates.render("web.error", {}).strip())
+        app = web.Application(client_max_size=MAX_BYTES + FORM_BYTES, middlewares=[guard])
         app.router.add_get("/", self.page)
         app.router.add_post("/say", self.say)
         app.router.add_post("/choose", self.choose)
@@ -117,7 +108,7 @@ class WebChat:
             session.flash = self.templates.render("system.empty_answer", {}).strip()
         elif await self._admit(session, text):
             session.add(True, text)
-            await self._turn(session, _typed(text, session.buttons))
+            await self._turn(session, typed_event(text, session.buttons, datetime.now(UTC)))
         return _back()
 
     async def choose(self, request: web.Request) -> web.StreamResponse:
@@ -152,14 +143,14 @@ class WebChat:
                 if not await self._admit(session):
                     return _back()
                 name = (part.filename or "")[:200]
-                data = await _read_capped(part, MAX_BYTES + 1)
+                data = await read_capped(part, MAX_BYTES + 1)
                 break
         if not data:
             session.flash = self.templates.render("web.no_file", {}).strip()
             return _back()
         session.add(True, name or "file")
         attachment = Attachment("document", "upload", len(data), "", name, "", datetime.now(UTC))
-        await self._turn(session, attachment, _fetcher(data))
+        await self._turn(session, attachment, fetcher(data))
         return _back()
 
     async def exit(self, request: web.Request) -> web.StreamResponse:
@@ -270,31 +261,6 @@ class WebChat:
     def _set_cookie(self, response: web.StreamResponse, session: WebSession) -> None:
         response.set_cookie(COOKIE, session.id, path="/", secure=True, httponly=True, samesite="Strict")
 
-    @web.middleware
-    async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """Put the privacy and security headers on every response, errors included; never show a traceback."""
-        try:
-            response = await handler(request)
-        except web.HTTPException as answer:
-            self._secure(answer)
-            raise
-        except Exception as error:  # one line in the log, a plain page for the visitor
-            log.error(
-                "error while serving the web chat: %s", type(error).__name__, exc_info=log.isEnabledFor(logging.DEBUG)
-            )
-            response = web.Response(status=500, text=self.templates.render("web.error", {}).strip())
-        self._secure(response)
-        return response
-
-    def _secure(self, response: web.StreamResponse) -> None:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = self.policy
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-
     async def _expiry(self, app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(self._expire_forever())
         yield
@@ -327,36 +293,3 @@ def _see_other(location: str) -> web.Response:
 
 def _token_ok(session: WebSession, token: str) -> bool:
     return hmac.compare_digest(session.csrf.encode(), token.encode())
-
-
-def _typed(text: str, buttons: tuple[Button, ...]) -> Event:
-    """Turn typed text into an event: a button's label picks that button; anything else is text."""
-    said = words.words(text)
-    for button in buttons:
-        if said and words.words(button.label) == said:
-            return button.event
-    return parse_text(text, datetime.now(UTC))
-
-
-async def _read_capped(part: BodyPartReader, limit: int) -> bytes:
-    """Read an uploaded file as it streams, stopping once it passes the limit (it is then refused)."""
-    chunks, size = [], 0
-    while size < limit and (chunk := await part.read_chunk(64 * 1024)):
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _fetcher(data: bytes) -> Callable[[str], Awaitable[bytes]]:
-    async def fetch(ref: str) -> bytes:
-        if len(data) > MAX_BYTES:
-            raise EvidenceUnavailable("too_big")
-        return data
-
-    return fetch
-
-
-def _excluded_words(path: Path) -> frozenset[str]:
-    """Read the words never used in a return code."""
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    return frozenset(str(w) for w in (loaded or {}).get("exclude", ()))

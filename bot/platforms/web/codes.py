@@ -11,7 +11,9 @@ import hashlib
 import re
 import secrets
 from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from xkcdpass import xkcd_password
@@ -25,6 +27,12 @@ NONCE = 12
 def _wordlist() -> tuple[str, ...]:
     path = xkcd_password.locate_wordfile("eff-short")
     return tuple(xkcd_password.generate_wordlist(wordfile=path, min_length=3, max_length=9))
+
+
+def excluded_words(path: Path) -> frozenset[str]:
+    """Read the words never used in a return code (content/web/return_code.yaml)."""
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return frozenset(str(w) for w in (loaded or {}).get("exclude", ()))
 
 
 def new_code(exclude: frozenset[str] = frozenset()) -> str:
