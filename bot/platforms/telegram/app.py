@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.engine.events import Attachment, Command, Edited, Event, Unsupported, parse_text
+from bot.engine.events import Command, Edited, Event, parse_text
 from bot.engine.files import MAX_BYTES, EvidenceUnavailable, too_big
 from bot.engine.outputs import Document, Output, PlatformAction
 from bot.engine.program import Program
@@ -32,8 +30,10 @@ from bot.platforms.callback_data import CallbackCodec
 from bot.platforms.flood import FloodGuard, Verdict
 from bot.platforms.telegram import CAPABILITIES
 from bot.platforms.telegram.aiohttp_request import AiohttpRequest
+from bot.platforms.telegram.calls import answer_query, quietly, retrying, send_message
+from bot.platforms.telegram.incoming import event_for
 from bot.platforms.telegram.processor import PerChatUpdateProcessor
-from bot.platforms.telegram.render import Keyboard, is_sensitive, keyboard, reply_texts
+from bot.platforms.telegram.render import is_sensitive, keyboard, reply_texts
 from bot.service import ChatService
 from bot.settings import Settings
 
@@ -41,14 +41,10 @@ PLATFORM = CAPABILITIES.name
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)  # Telegram deletes only younger messages
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
-SEND_ATTEMPTS = 4
-FILE_KINDS = ("document", "video", "voice", "audio", "video_note")  # photos are handled first: they come in sizes
-DEFAULT_TYPES = {"voice": "audio/ogg", "video_note": "video/mp4", "video": "video/mp4", "audio": "audio/mpeg"}
 MENU_COMMANDS = ("start", "menu", "help")  # then the flows' own commands (such as /note), then these:
 PRIVACY_COMMANDS = ("forget", "clear", "exit")  # last, in this order (forget only when a flow declares it)
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -136,7 +132,7 @@ class TelegramBot:
         text = message.text or message.caption or ""
         if not await self._admit(user.id, message.chat_id, context, text, message.date.timestamp()):
             return
-        event = self.event_for(message)
+        event = event_for(message)
         await self._run(update, user.id, message.chat_id, event, context, message)
 
     async def on_callback(self, update: Update, context: Context) -> None:
@@ -145,7 +141,7 @@ class TelegramBot:
         if query is None:
             return
         # Answered beside the turn, not before it: the reply need not wait for the button's spinner to stop.
-        context.application.create_task(self._quietly(_answer(context, query.id)), update=update)
+        context.application.create_task(quietly(answer_query(context.bot, query.id)), update=update)
         if user is None or chat is None or chat.type != ChatType.PRIVATE or await self._seen(update):
             return
         if await self._admit(user.id, chat.id, context):
@@ -167,8 +163,8 @@ class TelegramBot:
         if chat is None:
             return
         if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-            await self._quietly(context.bot.send_message(chat.id, self.text("telegram.private_only")))
-        await self._quietly(context.bot.leave_chat(chat.id))
+            await quietly(context.bot.send_message(chat.id, self.text("telegram.private_only")))
+        await quietly(context.bot.leave_chat(chat.id))
 
     async def on_membership(self, update: Update, context: Context) -> None:
         """Leave any group or channel the bot is added to."""
@@ -185,27 +181,9 @@ class TelegramBot:
         log.error("error while handling an update: %s", type(context.error).__name__)
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is not None and chat.type == ChatType.PRIVATE:
-            await self._quietly(context.bot.send_message(chat.id, self.text("telegram.error")))
+            await quietly(context.bot.send_message(chat.id, self.text("telegram.error")))
 
     # Turns --------------------------------------------------------------------
-
-    def event_for(self, message: Message) -> Event:
-        """Turn a message into an engine event: text and commands, a file to keep, or something unsupported."""
-        if message.text is not None:
-            return parse_text(message.text, message.date)
-        caption = message.caption or ""
-        if message.photo:
-            photo = message.photo[-1]  # the largest size Telegram made
-            return Attachment("photo", photo.file_id, photo.file_size, "image/jpeg", "", caption, message.date)
-        for kind in FILE_KINDS:
-            media = getattr(message, kind, None)
-            if media is not None:
-                mime = getattr(media, "mime_type", None) or DEFAULT_TYPES.get(kind, "application/octet-stream")
-                name = getattr(media, "file_name", None) or ""
-                return Attachment(kind, media.file_id, media.file_size, mime, name, caption, message.date)
-        attachment = message.effective_attachment
-        kind = type(attachment).__name__.lower() if attachment is not None else "other"
-        return Unsupported(kind)
 
     def _fetcher(self, context: Context) -> Callable[[str], Awaitable[bytes]]:
         async def fetch(file_id: str) -> bytes:
@@ -274,7 +252,7 @@ class TelegramBot:
         removed = 0
         for start in range(0, len(young), DELETE_BATCH):
             batch = young[start : start + DELETE_BATCH]
-            if await self._quietly(context.bot.delete_messages(chat_id, batch)):
+            if await quietly(context.bot.delete_messages(chat_id, batch)):
                 removed += len(batch)
         await self.service.forget_messages(PLATFORM, user_id, [message_id for message_id, _ in tracked])
         return removed, len(tracked) - len(young)
@@ -289,10 +267,11 @@ class TelegramBot:
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
             sent.append(
-                await self._retrying(
-                    lambda text=text, last=last: _send_message(  # type: ignore[misc]
-                        context, chat_id, text, markup if last else None, protect
-                    )
+                await retrying(
+                    lambda text=text, last=last: send_message(  # type: ignore[misc]
+                        context.bot, chat_id, text, markup if last else None, protect
+                    ),
+                    self.retry_delay,
                 )
             )
         # Kept beside the turn, not in its way: the person has the reply, and stop() waits for this commit.
@@ -301,56 +280,10 @@ class TelegramBot:
     async def _send_document(self, context: Context, user_id: int, chat_id: int, document: Document) -> None:
         """Send a file to keep; not protected, so the person can pass it to the police or an advocate."""
         data = await document.content()
-        message = await self._retrying(lambda: context.bot.send_document(chat_id, data, filename=document.filename))
+        message = await retrying(
+            lambda: context.bot.send_document(chat_id, data, filename=document.filename), self.retry_delay
+        )
         await self.service.remember_messages(PLATFORM, user_id, [(message.message_id, message.date)])
-
-    async def _retrying(self, call: Callable[[], Awaitable[T]]) -> T:
-        """Retry network failures with backoff; 429s are retried by the rate limiter."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                return await call()
-            except (BadRequest, Forbidden):
-                raise
-            except NetworkError:
-                if attempt == SEND_ATTEMPTS:
-                    raise
-                log.warning("network error talking to Telegram; retry %d", attempt)
-                await asyncio.sleep(self.retry_delay * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
-
-    async def _quietly(self, call: Awaitable[Any]) -> bool:
-        """Await a call whose failure should not stop the turn; log its kind only."""
-        try:
-            await call
-        except TelegramError as error:
-            log.warning("Telegram refused a call: %s", type(error).__name__)
-            return False
-        return True
-
-
-async def _send_message(
-    context: Context, chat_id: int, text: str, markup: Keyboard | None, protect: bool
-) -> tuple[int, datetime]:
-    """Send one message; return its id and date.
-
-    Bot.send_message would parse Telegram's whole answer (the text and keyboard echoed back) into a Message:
-    a fifth of a reply's CPU, for the two fields we keep. This is the call it makes, through the same rate
-    limiter and error handling, without the parsing.
-    """
-    data: dict[str, object] = {"chat_id": chat_id, "text": text, "protect_content": protect}
-    if markup is not None:
-        data["reply_markup"] = markup
-    answer = await context.bot._post("sendMessage", data)
-    return int(answer["message_id"]), datetime.fromtimestamp(int(answer["date"]), UTC)
-
-
-async def _answer(context: Context, query_id: str) -> None:
-    """Stop a pressed button's spinner: the call CallbackQuery.answer makes (same rate limiter and errors).
-
-    The rest of python-telegram-bot's way there (argument defaults, the query's checks) took about half as
-    much CPU again as the HTTP call itself (end-to-end profile): about a twentieth of the bot's, for one parameter.
-    """
-    await context.bot._post("answerCallbackQuery", {"callback_query_id": query_id})
 
 
 def _origin(message: Message) -> str:
