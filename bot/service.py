@@ -174,17 +174,7 @@ class ChatService:
         run = EffectRun(self.notebook, templates, fetch, self.exporter, plan=self.plan, plan_words=words)
         new_state = await apply_effects(run, key, update_ref, effects, new_state, origin)
         outputs = _with_new_note(outputs, new_state.slots.get(NOTE_SLOT, ""))
-        views = [o for o in outputs if isinstance(o, LogView)]
-        if views:
-            # One note on screen needs only that note decrypted; the list and the pattern need them all.
-            one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
-            notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
-            outputs = log_views.expand(outputs, notes, templates, datetime.now(UTC))
-            if not notes:
-                outputs = self._without_empty_log_options(outputs)
-        if any(isinstance(o, PlanView) for o in outputs):
-            plan = await self.plan.plan(key)
-            outputs = plan_views.expand(outputs, plan, self.plan_words, templates)
+        outputs = await self._views(key, outputs, templates)
         forgotten = any(e.action == "forget" for e in effects)
         # After "Delete everything", nothing keeps a place for them: not that screen, nor a button pressed on it.
         keep = not forgotten and not (fresh and isinstance(event, Choose) and self._forgets(event.node))
@@ -192,6 +182,21 @@ class ChatService:
             return None
         said = [PlatformAction(FORGOTTEN)] if forgotten else []  # the adapter deletes what it keeps, and says so
         return [*(o for o in outputs if not isinstance(o, Effect)), *said, *run.notices, *run.documents]
+
+    async def _views(self, key: str, outputs: list[Output], templates: TemplateLibrary) -> list[Output]:
+        """Fill in the log's and the plan's views from what is kept; an empty log offers no pattern or export."""
+        views = [o for o in outputs if isinstance(o, LogView)]
+        if views:
+            # One note on screen needs only that note decrypted; the list and the pattern need them all.
+            one = {v.note for v in views} if all(v.view == "note" for v in views) else set()
+            notes = await self.notebook.notes(key, one.pop() if len(one) == 1 else None)
+            outputs = log_views.expand(outputs, notes, templates, datetime.now(UTC))
+            if not notes:
+                outputs = log_views.without_empty_options(outputs, self.program.flows.nodes)
+        if any(isinstance(o, PlanView) for o in outputs):
+            plan = await self.plan.plan(key)
+            outputs = plan_views.expand(outputs, plan, self.plan_words, templates)
+        return outputs
 
     @property
     def plan_words(self) -> PlanWords:
@@ -204,22 +209,6 @@ class ChatService:
     def _forgets(self, node_id: str) -> bool:
         node = self.program.flows.nodes.get(node_id)
         return node is not None and node.do == "forget"
-
-    def _without_empty_log_options(self, outputs: list[Output]) -> list[Output]:
-        """Offer neither the pattern nor an export of a log with nothing in it."""
-        nodes = self.program.flows.nodes
-
-        def empty_handed(button: Button) -> bool:
-            event = button.event
-            if not isinstance(event, Choose) or event.node not in nodes:
-                return False
-            target = nodes.get(nodes[event.node].options[event.index].go)
-            return target is not None and (target.show == "pattern" or target.do == "export")
-
-        return [
-            Buttons(tuple(b for b in o.buttons if not empty_handed(b))) if isinstance(o, Buttons) else o
-            for o in outputs
-        ]
 
     async def _with_facts(self, key: str, event: Event) -> Event:
         """Tell the engine about the note a person picked, or pressed a button of: whether it is theirs, what it has."""

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.engine.events import NEWER, OLDER, Pick
+from bot.engine.events import NEWER, OLDER, Choose, Pick
+from bot.engine.model import Node
 from bot.engine.outputs import Button, Buttons, LogView, Message, Output
 from bot.engine.templates import TemplateLibrary
 from bot.engine.when import LONDON, london_time
@@ -61,6 +62,21 @@ def expand(outputs: Sequence[Output], notes: Sequence[Note], templates: Template
         else:
             expanded.append(output)
     return expanded
+
+
+def without_empty_options(outputs: Sequence[Output], nodes: Mapping[str, Node]) -> list[Output]:
+    """Offer neither the pattern nor an export of a log with nothing in it."""
+
+    def empty_handed(button: Button) -> bool:
+        event = button.event
+        if not isinstance(event, Choose) or event.node not in nodes:
+            return False
+        target = nodes.get(nodes[event.node].options[event.index].go)
+        return target is not None and (target.show == "pattern" or target.do == "export")
+
+    return [
+        Buttons(tuple(b for b in o.buttons if not empty_handed(b))) if isinstance(o, Buttons) else o for o in outputs
+    ]
 
 
 def _view(
