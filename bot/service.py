@@ -36,6 +36,7 @@ from bot.store.identity import Pseudonymiser
 from bot.store.keys import STATE_PURPOSE, learned_cache, open_keys
 from bot.store.notes import NoteStore
 from bot.store.plan import PlanStore
+from bot.store.return_codes import ReturnCodeStore
 from bot.store.sqlite import StorageError, Store
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ChatService:
         self.pseudonymiser = pseudonymiser
         self.notebook = notebook
         self.plan = PlanBook(notebook, PlanStore(store))
+        self.return_codes = ReturnCodeStore(store)
         self._plan_words: PlanWords | None = None
         self._locks: WeakValueDictionary[str, asyncio.Lock] = WeakValueDictionary()
 
@@ -245,11 +247,11 @@ class ChatService:
 
     async def keep_return_code(self, platform: str, user_id: str | int, digest: bytes, sealed: bytes) -> None:
         """Keep a return code's hash and the sealed id it reopens, replacing the person's earlier code."""
-        await self.store.keep_return_code(self.pseudonymiser.key(platform, user_id), digest, sealed)
+        await self.return_codes.keep(self.pseudonymiser.key(platform, user_id), digest, sealed)
 
     async def return_code(self, digest: bytes) -> bytes | None:
         """Return the sealed id a return code's hash names, or None."""
-        return await self.store.return_code(digest)
+        return await self.return_codes.sealed(digest)
 
     async def remember_messages(
         self, platform: str, user_id: str | int, messages: Iterable[tuple[int, datetime]]

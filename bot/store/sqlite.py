@@ -286,21 +286,6 @@ class Store:
         async with self.transaction():
             await self._db.executemany("DELETE FROM chat_messages WHERE key = ? AND message_id = ?", rows)
 
-    async def keep_return_code(self, key: str, digest: bytes, person: bytes) -> None:
-        """Keep a web visitor's return code (as its slow hash), replacing any code they had before."""
-        async with self.transaction() as db:
-            await db.execute("DELETE FROM return_codes WHERE key = ?", (key,))
-            await db.execute(
-                "INSERT INTO return_codes (digest, key, person, made_at) VALUES (?, ?, ?, ?)",
-                (digest, key, person, datetime.now(UTC).isoformat()),
-            )
-
-    async def return_code(self, digest: bytes) -> bytes | None:
-        """Return the sealed person a return code's hash names, or None."""
-        async with self.reading() as db:
-            rows = list(await db.execute_fetchall("SELECT person FROM return_codes WHERE digest = ?", (digest,)))
-        return bytes(rows[0][0]) if rows else None
-
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
