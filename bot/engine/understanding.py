@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.engine.classifier import Score, features
 from bot.engine.learned import CUES, SAFE, Likely, Tables, entries, learn, restore
@@ -65,6 +66,21 @@ def _boosted(scores: list[Score], keywords: set[str]) -> list[Score]:
     return sorted(boosted, key=lambda s: (-s.score, s.topic))
 
 
+def _reading(
+    said: tuple[str, ...], kind: Topic | None, intent: Topic | None, because: list[str], **rest: Any
+) -> Reading:
+    """Make a reading of the danger kind and intent found, with where each leads."""
+    return Reading(
+        said,
+        danger=kind.name if kind else None,
+        danger_go=kind.go if kind else None,
+        intent=intent.name if intent else None,
+        go=intent.go if intent else None,
+        because=tuple(because),
+        **rest,
+    )
+
+
 class Understanding:
     """Reads typed messages with one lexicon; build once at start-up."""
 
@@ -76,8 +92,6 @@ class Understanding:
         self.normalise = self.reader.normalise
         self.normalise_label = self.reader.normalise_label
         self.correct = self.reader.correct
-        # Intent and danger by likeness, from the labelled examples (which catches what no phrase foresaw).
-        self.classifier = self._learned.classifier
         # A message written exactly as a labelled example goes where that example says: staff can rely on it.
         self._exact = dict(zip(self._learned.exact, lexicon.examples, strict=True))
         negations = lexicon.not_now.get("negations", ())
@@ -114,40 +128,28 @@ class Understanding:
         if kind is None and not noting and (past or not set_aside) and not self._denies(said, because):
             cued = past or self._not_now(said) is not None
             kind = self._danger_by_likeness(likely, because, len(said) <= SHORT, cued)
-        if kind is not None and kind.name == "followed_on_foot" and self.lexicon.driving_words & set(said):
-            kind = next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
-            because.append("a car is mentioned, so: followed while driving")
+        kind = self._driving(kind, said, because)
         clauses = [c for part in _CLAUSE.split(text) if (c := self.normalise(part))]
         intent, guesses = self._intent(clauses, likely, because, short=len(said) <= SHORT)
         slots = self._slots(sentences, because)
-        return Reading(
-            said,
-            danger=kind.name if kind else None,
-            danger_go=kind.go if kind else None,
-            past_danger=past,
-            intent=intent.name if intent else None,
-            go=intent.go if intent else None,
-            by_phrase=any(line.startswith("intent:") and ", phrase " in line for line in because),
-            guesses=guesses,
-            slots=slots,
-            because=tuple(because),
+        by_phrase = any(line.startswith("intent:") and ", phrase " in line for line in because)
+        return _reading(
+            said, kind, intent, because, past_danger=past, by_phrase=by_phrase, guesses=guesses, slots=slots
         )
+
+    def _driving(self, kind: Topic | None, said: tuple[str, ...], because: list[str]) -> Topic | None:
+        """Read being followed as being followed while driving when a car is mentioned."""
+        if kind is None or kind.name != "followed_on_foot" or not self.lexicon.driving_words & set(said):
+            return kind
+        because.append("a car is mentioned, so: followed while driving")
+        return next((k for k in self.lexicon.danger if k.name == "followed_driving"), kind)
 
     def _as_example(self, said: tuple[str, ...], example: Example, because: list[str]) -> Reading:
         because.append(f"the labelled example '{example.text}' ({example.source})")
         kind = next((k for k in self.lexicon.danger if k.name == example.danger), None)
         intent = self.lexicon.intents.get(example.intent or "")
         slots = self._slots([said], because)
-        return Reading(
-            said,
-            danger=kind.name if kind else None,
-            danger_go=kind.go if kind else None,
-            intent=intent.name if intent else None,
-            go=intent.go if intent else None,
-            by_phrase=intent is not None,
-            slots=slots,
-            because=tuple(because),
-        )
+        return _reading(said, kind, intent, because, by_phrase=intent is not None, slots=slots)
 
     def _danger(
         self, sentences: list[tuple[str, ...]], because: list[str], noting: bool
