@@ -1,4 +1,4 @@
-"""Read an uploaded file as it streams, never past the size limit, and hand it to the service."""
+"""Read an uploaded file as it streams, stopping once it passes the size limit, and hand it to the service."""
 
 from __future__ import annotations
 
