@@ -23,6 +23,7 @@ def reader(program: Program) -> WordReader:
         ("hes got a nife", "he is got a knife"),  # as near as "wife": a danger word wins (recall first)
         ("h3s gt a kn1fe", "he is got a knife"),  # digits typed for the letters they look like
         ("flat 10b at 9pm", "flat 10b at 9pm"),  # but a number with letters is left as written
+        ("not there anymore", "not there anymore"),  # not "anyone": a real word the word list lacked
     ],
 )
 def test_spellings_are_read_as_meant_and_real_words_left_alone(reader: WordReader, typed: str, read_as: str) -> None:

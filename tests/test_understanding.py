@@ -77,6 +77,7 @@ def held_out(program: Program) -> list[Example]:
         ("same spot under the lamp post. peeked out the window again", "nearby"),
         ("my ex is out the front again, should i record him", "nearby"),
         ("she has a blade, is it 999 or 101", "weapon"),  # "has a blade" is now, whatever else is asked
+        ("he's not outside anymore hes inside", "nearby"),  # a denial of one place, and now another
     ],
 )
 def test_danger_now_is_read_with_its_kind(understanding: Understanding, text: str, kind: str) -> None:
